@@ -1,0 +1,16 @@
+from ninja import NinjaAPI
+
+from .errors import install_error_handlers
+from .routers import auth, calendar, catalog, org
+
+api = NinjaAPI(
+    title="motcua API",
+    version="1",
+    description="REST API của hệ thống thông tin một cửa điện tử motcua.",
+    urls_namespace="api-v1",
+)
+install_error_handlers(api)
+api.add_router("/auth", auth.router)
+api.add_router("/units", org.router)
+api.add_router("/calendar", calendar.router)
+api.add_router("/procedures", catalog.router)
