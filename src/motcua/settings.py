@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.portal",
     "motcua.api",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [
