@@ -132,23 +132,39 @@ class ProcessStepFactory(factory.django.DjangoModelFactory):
     budget_hours = Decimal(8)
 
 
-def published_procedure(*, national_code: str = "1.001193", name: str = "Thủ tục đăng ký khai sinh",
-                        days: int = 3, unit_kind=TimeUnit.WORKING_DAYS, **version_kwargs) -> ProcedureVersion:
+def published_procedure(
+    *,
+    national_code: str = "1.001193",
+    name: str = "Thủ tục đăng ký khai sinh",
+    days: int = 3,
+    unit_kind=TimeUnit.WORKING_DAYS,
+    **version_kwargs,
+) -> ProcedureVersion:
     """A procedure in force with one component, a free fee and a process whose budgets add up."""
     from motcua.catalog.services import committed_hours, procedure_version_publish
 
     procedure = ProcedureFactory(national_code=national_code)
     version = ProcedureVersionFactory(
-        procedure=procedure, name=name, committed_time_amount=Decimal(days), committed_time_unit=unit_kind,
+        procedure=procedure,
+        name=name,
+        committed_time_amount=Decimal(days),
+        committed_time_unit=unit_kind,
         **version_kwargs,
     )
     ComponentRequirementFactory(version=version)
     FeeRuleFactory(version=version)
     process = ProcessDefinitionFactory(version=version)
     total = committed_hours(amount=Decimal(days), unit=unit_kind)
-    ProcessStepFactory(process=process, order=1, name="Tiếp nhận", unit_mode=StepUnitMode.RECEIVING,
-                       role=Role.RECEIVING_OFFICER, budget_hours=Decimal(4))
+    ProcessStepFactory(
+        process=process,
+        order=1,
+        name="Tiếp nhận",
+        unit_mode=StepUnitMode.RECEIVING,
+        role=Role.RECEIVING_OFFICER,
+        budget_hours=Decimal(4),
+    )
     ProcessStepFactory(process=process, order=2, name="Thẩm định", budget_hours=total - Decimal(8))
-    ProcessStepFactory(process=process, order=3, name="Ký duyệt", role=Role.SIGNING_LEADER,
-                       budget_hours=Decimal(4))
+    ProcessStepFactory(
+        process=process, order=3, name="Ký duyệt", role=Role.SIGNING_LEADER, budget_hours=Decimal(4)
+    )
     return procedure_version_publish(version=version)

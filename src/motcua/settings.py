@@ -21,9 +21,7 @@ DEBUG = env_bool("DEBUG", False)
 # The development key is only accepted while DEBUG is on or in tests; `check --deploy` flags it otherwise.
 SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-motcua-development-only-key-change-me")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -25,7 +25,10 @@ class ApiToken(models.Model):
     """Bearer token for integration clients. Only the SHA-256 of the token is stored."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("người dùng")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("người dùng"),
     )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -35,6 +38,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = _("mã truy cập API")
         verbose_name_plural = _("mã truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.user} (hết hạn {self.expires_at:%d/%m/%Y})"
 
     @staticmethod
     def hash(raw: str) -> str:

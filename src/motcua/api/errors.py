@@ -14,7 +14,9 @@ def error_body(code: str, message: str, details=None) -> dict:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, error_body(exc.code, exc.message, exc.details), status=exc.http_status)
+        return api.create_response(
+            request, error_body(exc.code, exc.message, exc.details), status=exc.http_status
+        )
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

@@ -32,7 +32,11 @@ class Procedure(models.Model):
     national_code = models.CharField(_("mã TTHC quốc gia"), max_length=30, db_index=True)
     local_code = models.CharField(_("mã TTHC địa phương"), max_length=60, unique=True)
     current_version = models.OneToOneField(
-        "ProcedureVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "ProcedureVersion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("phiên bản hiện hành"),
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
@@ -48,23 +52,38 @@ class Procedure(models.Model):
 
 
 class ProcedureVersion(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name=_("thủ tục"))
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="versions", verbose_name=_("thủ tục")
+    )
     number = models.PositiveIntegerField(_("phiên bản số"))
-    status = models.CharField(_("trạng thái"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     name = models.TextField(_("tên thủ tục"))
     short_name = models.CharField(_("tên ngắn"), max_length=255, blank=True)
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("lĩnh vực"))
+    field = models.ForeignKey(
+        Field, on_delete=models.PROTECT, related_name="versions", verbose_name=_("lĩnh vực")
+    )
     level = models.CharField(_("cấp thực hiện"), max_length=16, choices=ProcedureLevel.choices)
     competent_units = models.ManyToManyField(
         Unit, related_name="competent_for", blank=True, verbose_name=_("cơ quan có thẩm quyền")
     )
     competent_body_text = models.CharField(_("cơ quan thực hiện (mô tả)"), max_length=500, blank=True)
     receiving_units = models.ManyToManyField(
-        Unit, related_name="receiving_for", blank=True, verbose_name=_("nơi tiếp nhận"),
-        help_text=_("Để trống: mọi Trung tâm phục vụ hành chính công trong tỉnh đều tiếp nhận (phi địa giới)."),
+        Unit,
+        related_name="receiving_for",
+        blank=True,
+        verbose_name=_("nơi tiếp nhận"),
+        help_text=_(
+            "Để trống: mọi Trung tâm phục vụ hành chính công trong tỉnh đều tiếp nhận (phi địa giới)."
+        ),
     )
     legal_time_amount = models.DecimalField(
-        _("thời hạn theo quy định"), max_digits=7, decimal_places=2, null=True, blank=True,
+        _("thời hạn theo quy định"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     legal_time_unit = models.CharField(
@@ -73,9 +92,14 @@ class ProcedureVersion(models.Model):
     committed_time_amount = models.DecimalField(
         _("thời hạn cam kết"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
-    committed_time_unit = models.CharField(_("đơn vị thời hạn cam kết"), max_length=16, choices=TimeUnit.choices)
+    committed_time_unit = models.CharField(
+        _("đơn vị thời hạn cam kết"), max_length=16, choices=TimeUnit.choices
+    )
     online_level = models.CharField(
-        _("mức độ dịch vụ công trực tuyến"), max_length=16, choices=OnlineLevel.choices, default=OnlineLevel.NONE
+        _("mức độ dịch vụ công trực tuyến"),
+        max_length=16,
+        choices=OnlineLevel.choices,
+        default=OnlineLevel.NONE,
     )
     is_counter_intake_allowed = models.BooleanField(_("nộp trực tiếp"), default=True)
     is_postal_intake_allowed = models.BooleanField(_("nộp qua bưu chính"), default=False)
@@ -93,7 +117,11 @@ class ProcedureVersion(models.Model):
     search_text = models.TextField(editable=False, blank=True, db_index=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("người tạo"),
     )
 
@@ -104,7 +132,9 @@ class ProcedureVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["procedure", "number"], name="procedureversion_unique_number"),
             models.UniqueConstraint(
-                fields=["procedure"], condition=models.Q(status="in_force"), name="procedureversion_one_in_force"
+                fields=["procedure"],
+                condition=models.Q(status="in_force"),
+                name="procedureversion_one_in_force",
             ),
             models.UniqueConstraint(
                 fields=["procedure"], condition=models.Q(status="draft"), name="procedureversion_one_draft"
@@ -133,7 +163,9 @@ class ComponentRequirement(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
     name = models.TextField(_("tên giấy tờ"))
-    paper_kind = models.CharField(_("loại bản"), max_length=16, choices=PaperKind.choices, default=PaperKind.ORIGINAL)
+    paper_kind = models.CharField(
+        _("loại bản"), max_length=16, choices=PaperKind.choices, default=PaperKind.ORIGINAL
+    )
     quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
     is_required = models.BooleanField(_("bắt buộc"), default=True)
     condition = models.CharField(_("trường hợp áp dụng"), max_length=500, blank=True)
@@ -152,14 +184,24 @@ class ComponentRequirement(models.Model):
 class FeeRule(models.Model):
     """Fixed fee, per-page fee (a first tier then a lower rate, capped per copy), or per-unit fee with a cap."""
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees", verbose_name=_("phiên bản"))
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="fees", verbose_name=_("phiên bản")
+    )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
     label = models.CharField(_("tên khoản phí, lệ phí"), max_length=300)
     kind = models.CharField(_("cách tính"), max_length=16, choices=FeeKind.choices, default=FeeKind.FIXED)
-    amount = models.PositiveBigIntegerField(_("mức thu (đồng)"), null=True, blank=True,
-                                            help_text=_("Để trống nếu chưa có mức thu (do HĐND tỉnh quyết định)."))
-    first_tier_units = models.PositiveIntegerField(_("số trang/đơn vị tính theo mức đầu"), null=True, blank=True)
-    amount_after = models.PositiveBigIntegerField(_("mức thu từ trang/đơn vị tiếp theo (đồng)"), null=True, blank=True)
+    amount = models.PositiveBigIntegerField(
+        _("mức thu (đồng)"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu chưa có mức thu (do HĐND tỉnh quyết định)."),
+    )
+    first_tier_units = models.PositiveIntegerField(
+        _("số trang/đơn vị tính theo mức đầu"), null=True, blank=True
+    )
+    amount_after = models.PositiveBigIntegerField(
+        _("mức thu từ trang/đơn vị tiếp theo (đồng)"), null=True, blank=True
+    )
     cap = models.PositiveBigIntegerField(_("mức thu tối đa (đồng)"), null=True, blank=True)
     unit_label = models.CharField(_("đơn vị tính"), max_length=50, blank=True)
     is_optional = models.BooleanField(_("chỉ thu khi có yêu cầu"), default=False)
@@ -181,7 +223,12 @@ class ProcessDefinition(models.Model):
         ProcedureVersion, on_delete=models.CASCADE, related_name="processes", verbose_name=_("phiên bản")
     )
     handling_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan giải quyết"),
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cơ quan giải quyết"),
         help_text=_("Để trống: áp dụng cho mọi cơ quan có thẩm quyền chưa có quy trình riêng."),
     )
     name = models.CharField(_("tên quy trình"), max_length=300, blank=True)
@@ -201,17 +248,30 @@ class ProcessDefinition(models.Model):
 
 
 class ProcessStep(models.Model):
-    process = models.ForeignKey(ProcessDefinition, on_delete=models.CASCADE, related_name="steps", verbose_name=_("quy trình"))
+    process = models.ForeignKey(
+        ProcessDefinition, on_delete=models.CASCADE, related_name="steps", verbose_name=_("quy trình")
+    )
     order = models.PositiveSmallIntegerField(_("bước"))
     name = models.CharField(_("tên bước"), max_length=300)
-    unit_mode = models.CharField(_("đơn vị thực hiện"), max_length=16, choices=StepUnitMode.choices,
-                                 default=StepUnitMode.COMPETENT)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("đơn vị cụ thể"))
+    unit_mode = models.CharField(
+        _("đơn vị thực hiện"), max_length=16, choices=StepUnitMode.choices, default=StepUnitMode.COMPETENT
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("đơn vị cụ thể"),
+    )
     role = models.CharField(_("vai trò thực hiện"), max_length=32, choices=Role.choices)
     description = models.TextField(_("nội dung công việc"), blank=True)
-    budget_hours = models.DecimalField(_("thời gian (giờ làm việc)"), max_digits=7, decimal_places=2,
-                                       validators=[MinValueValidator(Decimal(0))])
+    budget_hours = models.DecimalField(
+        _("thời gian (giờ làm việc)"),
+        max_digits=7,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
 
     class Meta:
         verbose_name = _("bước xử lý")

@@ -10,8 +10,13 @@ from .models import Procedure, ProcedureVersion
 
 
 def procedure_version_search(
-    *, q: str = "", field: str | None = None, level: str | None = None, online_level: str | None = None,
-    postal: bool | None = None, unit_code: str | None = None,
+    *,
+    q: str = "",
+    field: str | None = None,
+    level: str | None = None,
+    online_level: str | None = None,
+    postal: bool | None = None,
+    unit_code: str | None = None,
 ) -> QuerySet[ProcedureVersion]:
     """Search in force versions; words match with or without diacritics ("dang ky khai sinh")."""
     qs = ProcedureVersion.objects.filter(status=VersionStatus.IN_FORCE).select_related("procedure", "field")
@@ -28,7 +33,9 @@ def procedure_version_search(
     elif postal is False:
         qs = qs.filter(is_postal_intake_allowed=False, is_postal_return_allowed=False)
     if unit_code:
-        qs = qs.filter(Q(competent_units__agency_code=unit_code) | Q(receiving_units__agency_code=unit_code)).distinct()
+        qs = qs.filter(
+            Q(competent_units__agency_code=unit_code) | Q(receiving_units__agency_code=unit_code)
+        ).distinct()
     return qs.order_by("field__name", "procedure__national_code")
 
 
@@ -48,7 +55,9 @@ def procedure_get_by_code(*, code: str) -> Procedure:
 def procedure_version_detail(*, version_id: int) -> ProcedureVersion:
     version = (
         ProcedureVersion.objects.select_related("procedure", "field")
-        .prefetch_related("components", "fees", "processes__steps__unit", "competent_units", "receiving_units")
+        .prefetch_related(
+            "components", "fees", "processes__steps__unit", "competent_units", "receiving_units"
+        )
         .filter(pk=version_id)
         .first()
     )

@@ -24,6 +24,11 @@ def committed_hours(*, amount: Decimal, unit: str) -> Decimal:
     return Decimal(amount) * HOURS_PER_WORKING_DAY
 
 
+def hours_text(value: Decimal) -> str:
+    """20.00 → "20", 4.50 → "4,5" (Vietnamese decimal comma)."""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
 def process_budget_problems(*, version: ProcedureVersion) -> list[str]:
     """Each process's step budgets must add up to the committed time (DESIGN §6).
 
@@ -40,29 +45,36 @@ def process_budget_problems(*, version: ProcedureVersion) -> list[str]:
         if version.committed_time_unit == TimeUnit.CALENDAR_DAYS:
             if difference > 0:
                 problems.append(
-                    f"Quy trình “{process}”: tổng thời gian các bước {total:g} giờ vượt thời hạn cam kết "
-                    f"{target:g} giờ làm việc {difference:g} giờ."
+                    f"Quy trình “{process}”: tổng thời gian các bước {hours_text(total)} giờ vượt thời hạn cam kết "
+                    f"{hours_text(target)} giờ làm việc {hours_text(difference)} giờ."
                 )
         elif difference != 0:
             direction = "thừa" if difference > 0 else "thiếu"
             problems.append(
-                f"Quy trình “{process}”: tổng thời gian các bước là {total:g} giờ làm việc, thời hạn cam kết là "
-                f"{target:g} giờ ({version.committed_time_amount:g} {version.get_committed_time_unit_display()}): "
-                f"{direction} {abs(difference):g} giờ."
+                f"Quy trình “{process}”: tổng thời gian các bước là {hours_text(total)} giờ làm việc, thời hạn cam kết là "
+                f"{hours_text(target)} giờ ({hours_text(version.committed_time_amount)} {version.get_committed_time_unit_display()}): "
+                f"{direction} {hours_text(abs(difference))} giờ."
             )
     return problems
 
 
 def version_search_text(version: ProcedureVersion) -> str:
-    parts = [version.name, version.short_name, version.procedure.national_code, version.procedure.local_code,
-             version.field.name]
+    parts = [
+        version.name,
+        version.short_name,
+        version.procedure.national_code,
+        version.procedure.local_code,
+        version.field.name,
+    ]
     return fold(" ".join(p for p in parts if p))
 
 
 @transaction.atomic
 def procedure_version_publish(*, version: ProcedureVersion, effective_from=None) -> ProcedureVersion:
     """Put a draft in force; the version it replaces stays readable as `replaced`."""
-    version = ProcedureVersion.objects.select_for_update().select_related("procedure", "field").get(pk=version.pk)
+    version = (
+        ProcedureVersion.objects.select_for_update().select_related("procedure", "field").get(pk=version.pk)
+    )
     if version.status != VersionStatus.DRAFT:
         raise InvalidTransition("Chỉ công bố được phiên bản đang là bản nháp.")
     problems = process_budget_problems(version=version)
@@ -161,8 +173,13 @@ def fee_rule_amount(rule: FeeRule, *, pages: int = 1, units: int = 1, copies: in
 
 
 def fee_compute(
-    *, version: ProcedureVersion, pages: int = 1, units: int = 1, copies: int = 1,
-    include_optional: bool = False, is_exempt: bool = False,
+    *,
+    version: ProcedureVersion,
+    pages: int = 1,
+    units: int = 1,
+    copies: int = 1,
+    include_optional: bool = False,
+    is_exempt: bool = False,
 ) -> tuple[int, list[FeeLine]]:
     """The fee of a dossier under `version`; an exempt applicant pays nothing (lines still listed)."""
     lines = []

@@ -24,7 +24,10 @@ class UnitAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("parent", "kind", "name", "short_name", "agency_code")}),
         ("Liên hệ", {"fields": ("address", "phone", "email")}),
-        ("Giờ làm việc", {"fields": (("morning_start", "morning_end"), ("afternoon_start", "afternoon_end"))}),
+        (
+            "Giờ làm việc",
+            {"fields": (("morning_start", "morning_end"), ("afternoon_start", "afternoon_end"))},
+        ),
         ("Lịch sử", {"fields": ("is_active", "dissolved_on", "successor")}),
     )
 

@@ -15,13 +15,21 @@ class Unit(models.Model):
     a dossier keeps the unit it had."""
 
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("đơn vị cấp trên")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
     )
     kind = models.CharField(_("loại đơn vị"), max_length=32, choices=UnitKind.choices)
     name = models.CharField(_("tên đơn vị"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=100, blank=True)
     agency_code = models.CharField(
-        _("mã định danh"), max_length=35, unique=True, validators=[validate_agency_code],
+        _("mã định danh"),
+        max_length=35,
+        unique=True,
+        validators=[validate_agency_code],
         help_text=_("Mã định danh điện tử theo QĐ 20/2020/QĐ-TTg (sửa đổi bởi QĐ 09/2025), ví dụ H12.04."),
     )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
@@ -34,7 +42,11 @@ class Unit(models.Model):
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     dissolved_on = models.DateField(_("ngày giải thể/sáp nhập"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
         verbose_name=_("đơn vị kế thừa"),
     )
 
@@ -72,7 +84,10 @@ class Unit(models.Model):
         while unit is not None:
             periods = tuple(
                 (start, end)
-                for start, end in ((unit.morning_start, unit.morning_end), (unit.afternoon_start, unit.afternoon_end))
+                for start, end in (
+                    (unit.morning_start, unit.morning_end),
+                    (unit.afternoon_start, unit.afternoon_end),
+                )
                 if start and end
             )
             if periods:
@@ -84,7 +99,9 @@ class Unit(models.Model):
 class Counter(models.Model):
     """A reception counter (quầy) of a service centre."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="counters", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="counters", verbose_name=_("đơn vị")
+    )
     number = models.PositiveSmallIntegerField(_("số quầy"))
     name = models.CharField(_("tên quầy"), max_length=200, blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
@@ -93,7 +110,9 @@ class Counter(models.Model):
         verbose_name = _("quầy tiếp nhận")
         verbose_name_plural = _("quầy tiếp nhận")
         ordering = ["unit", "number"]
-        constraints = [models.UniqueConstraint(fields=["unit", "number"], name="counter_unique_number_per_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="counter_unique_number_per_unit")
+        ]
 
     def __str__(self) -> str:
         return f"Quầy {self.number} — {self.name}" if self.name else f"Quầy {self.number}"
@@ -103,9 +122,14 @@ class StaffRole(models.Model):
     """A role held in a unit. What an officer may see and do follows from these rows only."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_roles", verbose_name=_("cán bộ")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_roles",
+        verbose_name=_("cán bộ"),
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staff_roles", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="staff_roles", verbose_name=_("đơn vị")
+    )
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
     title = models.CharField(_("chức danh"), max_length=200, blank=True)
 

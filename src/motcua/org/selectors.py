@@ -39,7 +39,9 @@ def unit_get_by_code(*, agency_code: str) -> Unit:
     return unit
 
 
-def unit_list(*, kind: str | None = None, parent_code: str | None = None, active_only: bool = True) -> QuerySet[Unit]:
+def unit_list(
+    *, kind: str | None = None, parent_code: str | None = None, active_only: bool = True
+) -> QuerySet[Unit]:
     qs = Unit.objects.select_related("parent").order_by("agency_code")
     if active_only:
         qs = qs.filter(is_active=True)

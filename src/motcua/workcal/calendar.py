@@ -103,7 +103,8 @@ class WorkingCalendar:
     @property
     def day_seconds(self) -> float:
         return sum(
-            (datetime.combine(date.min, e) - datetime.combine(date.min, s)).total_seconds() for s, e in self.periods
+            (datetime.combine(date.min, e) - datetime.combine(date.min, s)).total_seconds()
+            for s, e in self.periods
         )
 
     @property
@@ -159,7 +160,9 @@ class WorkingCalendar:
             local = self.opening(day)
         raise ValueError("period runs beyond ten years")
 
-    def add_working_days(self, instant: datetime, days: float | Decimal, *, apply_cutoff: bool = True) -> datetime:
+    def add_working_days(
+        self, instant: datetime, days: float | Decimal, *, apply_cutoff: bool = True
+    ) -> datetime:
         start = self.counting_start(instant, apply_cutoff=apply_cutoff)
         return self.add_working_hours(start, float(days) * HOURS_PER_DAY)
 
@@ -214,7 +217,9 @@ class WorkingCalendar:
 
 
 def calendar_from(
-    *, periods: Iterable[tuple[time, time]] | None = None, overrides: Mapping[date, bool] | None = None,
+    *,
+    periods: Iterable[tuple[time, time]] | None = None,
+    overrides: Mapping[date, bool] | None = None,
     cutoff: time | None = None,
 ) -> WorkingCalendar:
     return WorkingCalendar(

@@ -15,7 +15,11 @@ class CalendarOverride(models.Model):
     decision_reference = models.CharField(_("văn bản"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("người tạo"),
     )
 

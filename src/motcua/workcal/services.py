@@ -7,7 +7,9 @@ from .models import CalendarOverride
 
 
 @transaction.atomic
-def calendar_override_set(*, day: date, kind: OverrideKind, name: str, decision_reference: str = "", user=None):
+def calendar_override_set(
+    *, day: date, kind: OverrideKind, name: str, decision_reference: str = "", user=None
+):
     """Add or change one day of the province's calendar (a swap published by the Ministry of Home Affairs)."""
     override, _ = CalendarOverride.objects.update_or_create(
         date=day,

@@ -107,8 +107,12 @@ def _summary(v: ProcedureVersion) -> dict:
 def procedures(request, filters: Query[ProcedureFilter]):
     """Procedures in force, searchable with or without Vietnamese diacritics."""
     qs = procedure_version_search(
-        q=filters.q, field=filters.field, level=filters.level, online_level=filters.online_level,
-        postal=filters.postal, unit_code=filters.unit,
+        q=filters.q,
+        field=filters.field,
+        level=filters.level,
+        online_level=filters.online_level,
+        postal=filters.postal,
+        unit_code=filters.unit,
     )
     return [_summary(v) for v in qs]
 
@@ -138,9 +142,13 @@ def procedure_detail(request, code: str):
                 "name": p.name,
                 "handling_unit": p.handling_unit.agency_code if p.handling_unit_id else None,
                 "steps": [
-                    {**{f: getattr(s, f) for f in ("order", "name", "unit_mode", "role", "description",
-                                                   "budget_hours")},
-                     "unit": s.unit.agency_code if s.unit_id else None}
+                    {
+                        **{
+                            f: getattr(s, f)
+                            for f in ("order", "name", "unit_mode", "role", "description", "budget_hours")
+                        },
+                        "unit": s.unit.agency_code if s.unit_id else None,
+                    }
                     for s in p.steps.all()
                 ],
             }

@@ -22,9 +22,13 @@ def units(request, kind: str | None = None, parent: str | None = None):
     """Units of the province (public: names, codes, addresses and office hours)."""
     return [
         UnitOut(
-            agency_code=u.agency_code, name=u.name, kind=u.kind,
+            agency_code=u.agency_code,
+            name=u.name,
+            kind=u.kind,
             parent=u.parent.agency_code if u.parent_id else None,
-            address=u.address, phone=u.phone, office_hours=list(u.office_periods()),
+            address=u.address,
+            phone=u.phone,
+            office_hours=list(u.office_periods()),
         )
         for u in unit_list(kind=kind, parent_code=parent)
     ]

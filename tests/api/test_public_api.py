@@ -1,0 +1,112 @@
+from decimal import Decimal
+
+import pytest
+
+from motcua.catalog.enums import FeeKind
+from motcua.org.enums import Role
+from tests.factories import (
+    PASSWORD,
+    FeeRuleFactory,
+    StaffRoleFactory,
+    UnitFactory,
+    UserFactory,
+    published_procedure,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_procedure_list_search_without_diacritics_and_detail(client):
+    published_procedure(national_code="1.001193", name="Thủ tục đăng ký khai sinh")
+    published_procedure(national_code="1.000894", name="Thủ tục đăng ký kết hôn")
+    response = client.get("/api/v1/procedures", {"q": "dang ky khai sinh"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert body["items"][0]["national_code"] == "1.001193"
+    assert client.get("/api/v1/procedures", {"q": "ĐĂNG KÝ"}).json()["count"] == 2
+
+    detail = client.get("/api/v1/procedures/1.001193.000.00.00.H12")
+    assert detail.status_code == 200
+    data = detail.json()
+    assert data["name"] == "Thủ tục đăng ký khai sinh"
+    assert [s["order"] for s in data["processes"][0]["steps"]] == [1, 2, 3]
+    assert sum(Decimal(s["budget_hours"]) for s in data["processes"][0]["steps"]) == 24
+    assert client.get("/api/v1/procedures/1.001193").json()["local_code"] == "1.001193.000.00.00.H12"
+
+
+def test_procedure_detail_unknown_code_is_404_in_the_error_shape(client):
+    response = client.get("/api/v1/procedures/9.999999")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_procedure_fee_rules_are_exposed(client):
+    version = published_procedure(
+        national_code="2.000815", name="Chứng thực bản sao từ bản chính", days=0, unit_kind="same_day"
+    )
+    FeeRuleFactory(
+        version=version,
+        label="Phí chứng thực",
+        kind=FeeKind.PER_PAGE,
+        amount=2000,
+        first_tier_units=2,
+        amount_after=1000,
+        cap=200000,
+    )
+    fees = client.get("/api/v1/procedures/2.000815").json()["fees"]
+    assert {
+        "label": "Phí chứng thực",
+        "kind": "per_page",
+        "amount": 2000,
+        "first_tier_units": 2,
+        "amount_after": 1000,
+        "cap": 200000,
+        "unit_label": "",
+        "is_optional": False,
+    } in fees
+
+
+def test_units_list_and_filters(client):
+    province = UnitFactory(agency_code="H12", kind="province", name="UBND tỉnh Cà Mau")
+    UnitFactory(agency_code="H12.04", parent=province, name="Sở Tư pháp")
+    UnitFactory(agency_code="000.00.15.H12", parent=province, name="Đơn vị mã cũ", kind="other")
+    body = client.get("/api/v1/units").json()
+    assert {u["agency_code"] for u in body} == {"H12", "H12.04", "000.00.15.H12"}
+    children = client.get("/api/v1/units", {"parent": "H12", "kind": "department"}).json()
+    assert [u["agency_code"] for u in children] == ["H12.04"]
+    assert children[0]["office_hours"] == [["07:00:00", "11:00:00"], ["13:00:00", "17:00:00"]]
+
+
+def test_token_auth(client):
+    user = UserFactory(username="tichhop")
+    StaffRoleFactory(user=user, role=Role.VIEWER)
+    bad = client.post(
+        "/api/v1/auth/token", {"username": "tichhop", "password": "sai"}, content_type="application/json"
+    )
+    assert bad.status_code == 403
+    assert bad.json()["error"]["code"] == "not_permitted"
+    good = client.post(
+        "/api/v1/auth/token", {"username": "tichhop", "password": PASSWORD}, content_type="application/json"
+    )
+    assert good.status_code == 200
+    token = good.json()["token"]
+    from motcua.accounts.services import api_token_user
+
+    assert api_token_user(raw=token) == user
+    assert api_token_user(raw=token + "x") is None
+
+
+def test_openapi_document_is_served(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/procedures",
+        "/api/v1/procedures/{code}",
+        "/api/v1/units",
+        "/api/v1/calendar/deadline",
+        "/api/v1/auth/token",
+    ):
+        assert path in paths
+    assert client.get("/api/v1/docs").status_code == 200
