@@ -168,3 +168,114 @@ def published_procedure(
         process=process, order=3, name="Ký duyệt", role=Role.SIGNING_LEADER, budget_hours=Decimal(4)
     )
     return procedure_version_publish(version=version)
+
+
+class World:
+    """A small province for dossier tests: a provincial centre, the Department of Justice with its civil
+    status division, the Department of Construction (for liên thông), a commune centre, their staff and
+    a 3-working-day procedure whose process crosses the centre and the department."""
+
+
+def dossier_world() -> World:
+    from motcua.catalog.services import procedure_version_publish
+
+    w = World()
+    w.province = UnitFactory(agency_code="H12", kind=UnitKind.PROVINCE, name="UBND tỉnh Cà Mau")
+    w.centre = UnitFactory(
+        agency_code="H12.99",
+        kind=UnitKind.PROVINCIAL_CENTRE,
+        parent=w.province,
+        name="Trung tâm Phục vụ hành chính công tỉnh Cà Mau",
+    )
+    w.justice = UnitFactory(
+        agency_code="H12.04", kind=UnitKind.DEPARTMENT, parent=w.province, name="Sở Tư pháp"
+    )
+    w.division = UnitFactory(
+        agency_code="H12.04.01", kind=UnitKind.DIVISION, parent=w.justice, name="Phòng Hành chính tư pháp"
+    )
+    w.construction = UnitFactory(
+        agency_code="H12.06", kind=UnitKind.DEPARTMENT, parent=w.province, name="Sở Xây dựng"
+    )
+    w.commune_centre = UnitFactory(
+        agency_code="H12.50",
+        kind=UnitKind.COMMUNE_CENTRE,
+        parent=w.province,
+        name="Trung tâm PVHCC phường An Xuyên",
+    )
+
+    def staff(username, unit, *roles):
+        user = UserFactory(username=username)
+        for role in roles:
+            StaffRoleFactory(user=user, unit=unit, role=role)
+        return user
+
+    w.receiver = staff("tiepnhan", w.centre, Role.RECEIVING_OFFICER)
+    w.commune_receiver = staff("tiepnhan_xa", w.commune_centre, Role.RECEIVING_OFFICER)
+    w.head = staff("truongphong", w.division, Role.HEAD_OF_DIVISION)
+    w.specialist = staff("chuyenvien", w.division, Role.SPECIALIST)
+    w.specialist2 = staff("chuyenvien2", w.division, Role.SPECIALIST)
+    w.leader = staff("lanhdao", w.justice, Role.SIGNING_LEADER)
+    w.builder = staff("chuyenvien_xd", w.construction, Role.SPECIALIST)
+    w.supervisor = staff("giamsat", w.province, Role.SUPERVISOR)
+    w.citizen = UserFactory(username="congdan")
+    w.other_citizen = UserFactory(username="congdan2")
+
+    procedure = ProcedureFactory(national_code="1.004873", local_code="1.004873.000.00.00.H12")
+    version = ProcedureVersionFactory(
+        procedure=procedure,
+        name="Thủ tục cấp Giấy xác nhận tình trạng hôn nhân",
+        committed_time_amount=Decimal(3),
+        committed_time_unit=TimeUnit.WORKING_DAYS,
+        is_postal_return_allowed=True,
+        is_postal_intake_allowed=True,
+    )
+    version.competent_units.set([w.justice])
+    ComponentRequirementFactory(
+        version=version, order=1, name="Tờ khai cấp Giấy xác nhận tình trạng hôn nhân"
+    )
+    ComponentRequirementFactory(
+        version=version, order=2, name="Giấy tờ chứng minh nơi cư trú", is_required=False
+    )
+    FeeRuleFactory(version=version, label="Lệ phí", amount=10000)
+    process = ProcessDefinitionFactory(version=version, name="Quy trình liên thông")
+    steps = [
+        ("Tiếp nhận hồ sơ", StepUnitMode.RECEIVING, None, Role.RECEIVING_OFFICER, 2),
+        ("Phân công xử lý", StepUnitMode.COMPETENT, None, Role.HEAD_OF_DIVISION, 2),
+        ("Thẩm định hồ sơ", StepUnitMode.COMPETENT, None, Role.SPECIALIST, 8),
+        ("Lấy ý kiến Sở Xây dựng", StepUnitMode.FIXED, w.construction, Role.SPECIALIST, 4),
+        ("Ký duyệt", StepUnitMode.COMPETENT, None, Role.SIGNING_LEADER, 4),
+        ("Trả kết quả", StepUnitMode.RECEIVING, None, Role.RECEIVING_OFFICER, 4),
+    ]
+    for order, (name, mode, unit, role, hours) in enumerate(steps, start=1):
+        ProcessStepFactory(
+            process=process,
+            order=order,
+            name=name,
+            unit_mode=mode,
+            unit=unit,
+            role=role,
+            budget_hours=Decimal(hours),
+        )
+    w.version = procedure_version_publish(version=version)
+    w.same_day = published_procedure(
+        national_code="2.000815", name="Chứng thực bản sao từ bản chính", days=0, unit_kind=TimeUnit.SAME_DAY
+    )
+    return w
+
+
+def intake_data(w: World, **overrides):
+    from motcua.dossiers.services import ApplicantData, DocumentData, IntakeData
+
+    values = dict(
+        procedure_version=w.version,
+        receiving_unit=w.centre,
+        applicant=ApplicantData(
+            name="Nguyễn Thị Hoa",
+            phone="0912345678",
+            id_number="096123456789",
+            address="Phường An Xuyên, tỉnh Cà Mau",
+        ),
+        documents=[DocumentData(name="Tờ khai cấp Giấy xác nhận tình trạng hôn nhân")],
+    )
+    values.update(overrides)
+    return IntakeData(**values)

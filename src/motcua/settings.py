@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.workcal",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.portal",
     "motcua.api",
     "motcua.demo",

@@ -1,0 +1,349 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.catalog.enums import PaperKind
+from motcua.catalog.models import ComponentRequirement, ProcedureVersion, ProcessStep
+from motcua.org.enums import Role
+from motcua.org.models import Unit
+
+from .enums import Action, ApplicantKind, Channel, Outcome, PauseKind, ReturnMode, Status, Timeliness
+
+
+class Applicant(models.Model):
+    """A person or organisation known to the centre, reused at the counter by ID number."""
+
+    kind = models.CharField(
+        _("loại"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    name = models.CharField(_("họ tên / tên tổ chức"), max_length=255)
+    id_number = models.CharField(
+        _("số định danh / mã số doanh nghiệp"), max_length=20, blank=True, db_index=True
+    )
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applicants",
+        verbose_name=_("tài khoản công dân"),
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("người nộp hồ sơ")
+        verbose_name_plural = _("người nộp hồ sơ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~models.Q(id_number=""), name="applicant_unique_id_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierCodeSequence(models.Model):
+    """Daily counter per receiving unit behind `<agency code>-<YYMMDD>-<NNNN>`. Incremented by an atomic
+    upsert inside the receiving transaction, so codes are unique and gapless (a rolled-back intake gives its
+    number back)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dossiercodesequence_unique_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.day}: {self.last}"
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True, null=True, blank=True)
+    procedure_version = models.ForeignKey(
+        ProcedureVersion,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        verbose_name=_("thủ tục (phiên bản)"),
+    )
+    status = models.CharField(_("trạng thái"), max_length=24, choices=Status.choices, default=Status.DRAFT)
+    channel = models.CharField(
+        _("hình thức nộp"), max_length=16, choices=Channel.choices, default=Channel.COUNTER
+    )
+    receiving_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="received_dossiers", verbose_name=_("nơi tiếp nhận")
+    )
+    competent_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="handled_dossiers", verbose_name=_("cơ quan giải quyết")
+    )
+    applicant = models.ForeignKey(
+        Applicant, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("người nộp")
+    )
+    # What the applicant declared on this dossier; the Applicant row holds the latest contact details.
+    applicant_kind = models.CharField(
+        _("loại người nộp"), max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON
+    )
+    applicant_name = models.CharField(_("họ tên người nộp"), max_length=255)
+    applicant_id_number = models.CharField(_("số định danh"), max_length=20, blank=True)
+    applicant_date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    delegate_name = models.CharField(_("người được ủy quyền"), max_length=255, blank=True)
+    delegate_id_number = models.CharField(_("số định danh người được ủy quyền"), max_length=20, blank=True)
+    delegate_phone = models.CharField(_("điện thoại người được ủy quyền"), max_length=20, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
+        verbose_name=_("tài khoản chủ hồ sơ"),
+    )
+    sets = models.PositiveSmallIntegerField(_("số lượng hồ sơ (bộ)"), default=1)
+    pages = models.PositiveIntegerField(_("số trang"), default=0)
+    fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    is_fee_exempt = models.BooleanField(_("miễn phí, lệ phí"), default=False)
+    return_mode = models.CharField(
+        _("hình thức nhận kết quả"), max_length=16, choices=ReturnMode.choices, default=ReturnMode.COUNTER
+    )
+    return_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=500, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    clock_start_at = models.DateTimeField(_("bắt đầu tính thời hạn"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
+    original_due_at = models.DateTimeField(_("hẹn trả ban đầu"), null=True, blank=True)
+    extended_due_at = models.DateTimeField(_("hẹn trả sau gia hạn"), null=True, blank=True)
+    result_ready_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả giải quyết"), max_length=16, choices=Outcome.choices, blank=True)
+    # Fixed when the result is ready (against the original due date); never recomputed afterwards.
+    timeliness = models.CharField(_("tiến độ"), max_length=16, choices=Timeliness.choices, blank=True)
+    current_step = models.ForeignKey(
+        "DossierStep",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("bước hiện tại"),
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người tạo"),
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["receiving_unit", "status", "due_at"], name="dossier_recv_status_due"),
+            models.Index(fields=["competent_unit", "status", "due_at"], name="dossier_comp_status_due"),
+            models.Index(fields=["applicant_phone"], name="dossier_applicant_phone"),
+            models.Index(fields=["applicant_id_number"], name="dossier_applicant_idnum"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(
+                    status__in=[
+                        "received",
+                        "processing",
+                        "awaiting_supplement",
+                        "paused",
+                        "result_ready",
+                        "returned",
+                    ]
+                )
+                | models.Q(code__isnull=False, received_at__isnull=False, due_at__isnull=False),
+                name="dossier_received_has_code_and_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"#{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        """The code once received; before that an internal reference used by the back office."""
+        return self.code or f"D{self.pk}"
+
+    @property
+    def procedure(self):
+        return self.procedure_version.procedure
+
+    @property
+    def is_extended(self) -> bool:
+        return self.extended_due_at is not None
+
+
+class DossierDocument(models.Model):
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("hồ sơ")
+    )
+    requirement = models.ForeignKey(
+        ComponentRequirement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("thành phần theo quy định"),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+    name = models.TextField(_("tên giấy tờ"))
+    paper_kind = models.CharField(
+        _("loại bản"), max_length=16, choices=PaperKind.choices, default=PaperKind.ORIGINAL
+    )
+    quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    is_received = models.BooleanField(_("đã nhận"), default=True)
+    file = models.FileField(_("bản số hóa"), upload_to="dossiers/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    is_digitised = models.BooleanField(_("đã số hóa"), default=False)
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ đã nộp")
+        verbose_name_plural = _("thành phần hồ sơ đã nộp")
+        ordering = ["dossier", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name[:100]
+
+
+class DossierStep(models.Model):
+    """One step of the internal process for one dossier: who, where, how long, when."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="steps", verbose_name=_("hồ sơ")
+    )
+    process_step = models.ForeignKey(
+        ProcessStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("bước"))
+    name = models.CharField(_("tên bước"), max_length=300)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="dossier_steps", verbose_name=_("đơn vị")
+    )
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_steps",
+        verbose_name=_("người xử lý"),
+    )
+    budget_hours = models.DecimalField(_("thời gian (giờ làm việc)"), max_digits=7, decimal_places=2)
+    started_at = models.DateTimeField(_("bắt đầu"))
+    due_at = models.DateTimeField(_("hạn xử lý"))
+    finished_at = models.DateTimeField(_("hoàn thành"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    timeliness = models.CharField(_("tiến độ"), max_length=16, choices=Timeliness.choices, blank=True)
+    explanation = models.TextField(_("văn bản giải trình"), blank=True)
+    explained_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bước xử lý hồ sơ")
+        verbose_name_plural = _("bước xử lý hồ sơ")
+        ordering = ["dossier", "started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(finished_at__isnull=True), name="dossierstep_one_open"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "finished_at", "due_at"], name="dossierstep_unit_open_due")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    @property
+    def needs_explanation(self) -> bool:
+        return self.timeliness == Timeliness.LATE and not self.explanation
+
+
+class DossierPause(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("loại"), max_length=16, choices=PauseKind.choices)
+    reason = models.TextField(_("lý do"))
+    started_at = models.DateTimeField(_("từ"))
+    ended_at = models.DateTimeField(_("đến"), null=True, blank=True)
+    working_hours = models.DecimalField(
+        _("số giờ làm việc"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("thời gian tạm dừng")
+        verbose_name_plural = _("thời gian tạm dừng")
+        ordering = ["dossier", "started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(ended_at__isnull=True), name="dossierpause_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%d/%m/%Y}"
+
+
+class DossierEvent(models.Model):
+    """The history of a dossier, one row per action: it is also the process control slip (Form 06)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    action = models.CharField(_("thao tác"), max_length=32, choices=Action.choices)
+    from_status = models.CharField(_("từ trạng thái"), max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=24, choices=Status.choices)
+    at = models.DateTimeField(_("thời điểm"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    actor_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+    )
+    from_step = models.ForeignKey(
+        DossierStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_step = models.ForeignKey(
+        DossierStep, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lịch sử xử lý")
+        verbose_name_plural = _("lịch sử xử lý")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossierevent_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq} {self.action}"

@@ -1,0 +1,203 @@
+"""Reads of dossiers, always scoped to the actor. Overdue and remaining time are derived here from the stored
+clocks, never stored."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from motcua.core.exceptions import NotFound
+from motcua.core.text import fold
+from motcua.org.enums import SUBTREE_ROLES
+from motcua.org.selectors import unit_subtree_ids, user_roles
+from motcua.workcal.selectors import calendar_for_unit
+
+from .enums import CLOCK_RUNNING_STATUSES, OPEN_STATUSES, Status
+from .models import Dossier, DossierEvent
+from .permissions import acting_unit_ids
+
+CODE_PATTERN = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4,}$")
+
+
+# --- clocks --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Clock:
+    due_at: datetime | None
+    remaining_hours: float | None  # working hours; negative when overdue
+    is_overdue: bool
+    is_running: bool
+
+
+def dossier_clock(dossier: Dossier, *, now: datetime | None = None, calendar=None) -> Clock:
+    now = now or timezone.now()
+    if dossier.due_at is None or dossier.status not in OPEN_STATUSES | {Status.RESULT_READY}:
+        return Clock(dossier.due_at, None, False, False)
+    if dossier.status == Status.RESULT_READY:
+        return Clock(dossier.due_at, None, False, False)
+    running = dossier.status in CLOCK_RUNNING_STATUSES
+    calendar = calendar or calendar_for_unit(dossier.receiving_unit)
+    # While paused the clock stands still: measure to the moment the pause began.
+    reference = now
+    if not running:
+        pause = dossier.pauses.filter(ended_at__isnull=True).first()
+        reference = pause.started_at if pause else now
+    remaining = calendar.working_hours_between(reference, dossier.due_at)
+    return Clock(dossier.due_at, round(remaining, 2), reference > dossier.due_at, running)
+
+
+# --- scope ---------------------------------------------------------------------------------------------------
+def staff_visible_unit_ids(user) -> set[int]:
+    """Units whose dossiers an officer sees: where they act, and below for supervisors and viewers."""
+    roles = user_roles(user)
+    ids = acting_unit_ids(user)
+    roots = {r.unit_id for r in roles if r.role in SUBTREE_ROLES}
+    if roots:
+        ids |= unit_subtree_ids(roots)
+    return ids
+
+
+def _staff_scope(user) -> Q:
+    units = staff_visible_unit_ids(user)
+    if not units:
+        return Q(pk__in=[])
+    return Q(receiving_unit_id__in=units) | Q(competent_unit_id__in=units) | Q(steps__unit_id__in=units)
+
+
+def dossier_queryset_for_staff(user) -> QuerySet[Dossier]:
+    scoped_ids = Dossier.objects.filter(_staff_scope(user)).values("pk")
+    return Dossier.objects.filter(pk__in=scoped_ids).select_related(
+        "procedure_version__procedure",
+        "procedure_version__field",
+        "receiving_unit",
+        "competent_unit",
+        "current_step__unit",
+        "current_step__assignee",
+    )
+
+
+def dossier_get_for_staff(*, user, reference: str) -> Dossier:
+    """By code, or `D<id>` for a dossier not received yet. Out of scope looks the same as unknown."""
+    qs = dossier_queryset_for_staff(user)
+    reference = (reference or "").strip()
+    if reference.startswith("D") and reference[1:].isdigit():
+        dossier = qs.filter(pk=int(reference[1:]), code__isnull=True).first()
+    else:
+        dossier = qs.filter(code=reference).first()
+    if dossier is None:
+        raise NotFound(f"Không tìm thấy hồ sơ “{reference}”.")
+    return dossier
+
+
+# --- worklists -----------------------------------------------------------------------------------------------
+WORKLISTS = {
+    "todo": "Việc cần làm",
+    "mine": "Được giao cho tôi",
+    "due_soon": "Sắp đến hạn (≤ 1 ngày làm việc)",
+    "overdue": "Quá hạn",
+    "supplement": "Chờ bổ sung",
+    "unit": "Tất cả trong đơn vị",
+}
+
+
+def dossier_worklist(*, user, worklist: str = "todo", now: datetime | None = None) -> QuerySet[Dossier]:
+    now = now or timezone.now()
+    base = dossier_queryset_for_staff(user)
+    roles = {r.role for r in user_roles(user)}
+    acting = acting_unit_ids(user)
+    if worklist == "mine":
+        return base.filter(current_step__assignee=user, status__in=OPEN_STATUSES | {Status.RESULT_READY})
+    if worklist == "todo":
+        # Steps waiting for one of my roles in a unit where I act, not taken by someone else; reception work.
+        step_q = Q(current_step__unit_id__in=acting, current_step__role__in=roles) & (
+            Q(current_step__assignee__isnull=True) | Q(current_step__assignee=user)
+        )
+        reception_q = Q(
+            receiving_unit_id__in=acting, status__in=[Status.SUBMITTED, Status.RECEIVED, Status.RESULT_READY]
+        )
+        if "receiving_officer" not in roles:
+            reception_q = Q(pk__in=[])
+        return base.filter((step_q & Q(status__in=[Status.PROCESSING, Status.RESULT_READY])) | reception_q)
+    if worklist == "due_soon":
+        calendar = calendar_for_unit(None)
+        horizon = calendar.add_working_hours(calendar.counting_start(now, apply_cutoff=False), 8)
+        return base.filter(
+            status__in=[Status.RECEIVED, Status.PROCESSING], due_at__gt=now, due_at__lte=horizon
+        )
+    if worklist == "overdue":
+        return base.filter(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now)
+    if worklist == "supplement":
+        return base.filter(status=Status.AWAITING_SUPPLEMENT)
+    return base
+
+
+def dossier_search(
+    *,
+    user,
+    q: str = "",
+    status: str | None = None,
+    unit_code: str | None = None,
+    overdue: bool | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Dossier]:
+    """Search by code, applicant name, phone or ID number within what the officer may see."""
+    now = now or timezone.now()
+    qs = dossier_queryset_for_staff(user)
+    q = (q or "").strip()
+    if q:
+        digits = re.sub(r"\D", "", q)
+        cond = Q(code__icontains=q) | Q(applicant_name__icontains=q)
+        if len(digits) >= 4:
+            cond |= Q(applicant_phone__contains=digits) | Q(applicant_id_number__contains=digits)
+        folded = fold(q)
+        if folded != q.lower():
+            cond |= Q(applicant_name__icontains=folded)
+        qs = qs.filter(cond)
+    if status:
+        qs = qs.filter(status=status)
+    if unit_code:
+        qs = qs.filter(Q(receiving_unit__agency_code=unit_code) | Q(competent_unit__agency_code=unit_code))
+    if overdue is True:
+        qs = qs.filter(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now)
+    elif overdue is False:
+        qs = qs.exclude(status__in=[Status.RECEIVED, Status.PROCESSING], due_at__lt=now)
+    return qs.order_by("-received_at", "-id")
+
+
+def dossier_menu_counts(*, user) -> dict[str, int]:
+    return {key: dossier_worklist(user=user, worklist=key).count() for key in WORKLISTS}
+
+
+def dossier_history(*, dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("actor", "actor_unit", "from_step__unit", "to_step__unit").order_by(
+        "seq"
+    )
+
+
+# --- public status -------------------------------------------------------------------------------------------
+def initials(name: str) -> str:
+    """ "Nguyễn Văn An" → "N. V. A." — the public page never shows a full name."""
+    return " ".join(f"{part[0].upper()}." for part in (name or "").split() if part)
+
+
+def dossier_public_status(*, code: str, phone_last4: str) -> Dossier:
+    """A wrong phone gets exactly the answer an unknown code gets, so codes cannot be confirmed by guessing."""
+    code = (code or "").strip().upper()
+    digits = re.sub(r"\D", "", phone_last4 or "")
+    dossier = None
+    if CODE_PATTERN.match(code) and len(digits) == 4:
+        candidate = (
+            Dossier.objects.select_related(
+                "procedure_version__procedure", "receiving_unit", "competent_unit", "current_step__unit"
+            )
+            .filter(code=code)
+            .first()
+        )
+        if candidate is not None and re.sub(r"\D", "", candidate.applicant_phone).endswith(digits):
+            dossier = candidate
+    if dossier is None:
+        raise NotFound("Không tìm thấy hồ sơ với mã và số điện thoại đã nhập.")
+    return dossier
