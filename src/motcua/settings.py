@@ -131,6 +131,8 @@ CACHES = {
 # Working calendar defaults (DESIGN §7); a unit's own office hours override them.
 MOTCUA_CUTOFF_TIME = os.environ.get("MOTCUA_CUTOFF_TIME", "15:00")
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "H12")
+# Public status lookups per client IP per minute (DESIGN §9: codes must not be enumerable).
+MOTCUA_STATUS_RATE_PER_MINUTE = int(os.environ.get("MOTCUA_STATUS_RATE_PER_MINUTE", "20"))
 # API tokens expire; integration clients ask for a new one.
 MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "30"))
 

@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 
 from .errors import install_error_handlers
-from .routers import auth, calendar, catalog, org
+from .routers import auth, calendar, catalog, dossiers, org
 
 api = NinjaAPI(
     title="motcua API",
@@ -14,3 +14,5 @@ api.add_router("/auth", auth.router)
 api.add_router("/units", org.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("/procedures", catalog.router)
+api.add_router("/dossiers", dossiers.router)
+api.add_router("/public", dossiers.public_router)

@@ -31,3 +31,8 @@ class NotPermitted(DomainError):
 class InvalidTransition(DomainError):
     code = "invalid_transition"
     http_status = 409
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    http_status = 429

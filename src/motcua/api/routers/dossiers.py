@@ -1,0 +1,371 @@
+from datetime import date, datetime
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import Field
+
+from motcua.api.auth import staff_or_token
+from motcua.api.schemas import ErrorOut
+from motcua.catalog.selectors import procedure_get_by_code
+from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.core.ratelimit import client_ip, rate_limit_hit
+from motcua.dossiers import selectors, services
+from motcua.dossiers.enums import Channel, ReturnMode
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.transitions import actions_from
+from motcua.org.enums import Role
+from motcua.org.selectors import unit_get_by_code, user_roles
+
+router = Router(tags=["dossiers"], auth=staff_or_token)
+public_router = Router(tags=["public"])
+
+
+class ApplicantIn(Schema):
+    name: str = Field(min_length=1, max_length=255)
+    phone: str = Field("", max_length=20)
+    id_number: str = Field("", max_length=20)
+    address: str = Field("", max_length=500)
+    email: str = Field("", max_length=254)
+    date_of_birth: date | None = None
+    kind: str = "person"
+
+
+class DocumentIn(Schema):
+    name: str = Field(min_length=1)
+    paper_kind: str = "original"
+    quantity: int = Field(1, ge=1, le=100)
+
+
+class DossierIn(Schema):
+    procedure: str = Field(description="National or local procedure code")
+    applicant: ApplicantIn
+    channel: Channel = Channel.COUNTER
+    return_mode: ReturnMode = ReturnMode.COUNTER
+    return_address: str = ""
+    receiving_unit: str | None = Field(None, description="Agency code; default: the officer's centre")
+    competent_unit: str | None = None
+    documents: list[DocumentIn] | None = Field(
+        None, description="Default: the procedure's required components"
+    )
+    pages: int = Field(0, ge=0, le=100000)
+    sets: int = Field(1, ge=1, le=100)
+    delegate_name: str = ""
+    delegate_id_number: str = ""
+    delegate_phone: str = ""
+    note: str = ""
+
+
+class StepOut(Schema):
+    order: int
+    name: str
+    unit: str
+    role: str
+    assignee: str | None
+    started_at: datetime
+    due_at: datetime
+    finished_at: datetime | None = None
+    timeliness: str = ""
+
+
+class ApplicantOut(Schema):
+    name: str
+    phone: str
+    id_number: str
+    address: str
+    email: str
+
+
+class DossierOut(Schema):
+    code: str
+    status: str
+    status_label: str
+    procedure: str
+    procedure_name: str
+    procedure_version: int
+    channel: str
+    receiving_unit: str
+    competent_unit: str
+    applicant: ApplicantOut
+    received_at: datetime | None
+    due_at: datetime | None
+    original_due_at: datetime | None
+    extended_due_at: datetime | None
+    remaining_working_hours: float | None
+    is_overdue: bool
+    timeliness: str
+    outcome: str
+    fee_amount: int
+    return_mode: str
+    current_step: StepOut | None
+    allowed_actions: list[str]
+
+
+class ActionIn(Schema):
+    note: str = ""
+    missing_items: list[str] | None = None
+    new_due_at: datetime | None = None
+    assignee: str | None = None
+    to_step: int | None = None
+
+
+class EventOut(Schema):
+    seq: int
+    action: str
+    from_status: str
+    to_status: str
+    at: datetime
+    actor: str | None
+    unit: str | None
+    note: str
+    data: dict
+
+
+class DossierFilter(Schema):
+    status: str | None = None
+    unit: str | None = None
+    overdue: bool | None = None
+    q: str = ""
+
+
+def _local(value):
+    """Every instant leaves the API in Vietnamese time (+07:00), whatever the database returned."""
+    return timezone.localtime(value) if value is not None else None
+
+
+def _step(step) -> dict | None:
+    if step is None:
+        return None
+    return {
+        "order": step.order,
+        "name": step.name,
+        "unit": step.unit.agency_code,
+        "role": step.role,
+        "assignee": step.assignee.username if step.assignee_id else None,
+        "started_at": _local(step.started_at),
+        "due_at": _local(step.due_at),
+        "finished_at": _local(step.finished_at),
+        "timeliness": step.timeliness,
+    }
+
+
+def dossier_out(dossier: Dossier) -> dict:
+    clock = selectors.dossier_clock(dossier)
+    version = dossier.procedure_version
+    return {
+        "code": dossier.reference,
+        "status": dossier.status,
+        "status_label": dossier.get_status_display(),
+        "procedure": version.procedure.national_code,
+        "procedure_name": version.name,
+        "procedure_version": version.number,
+        "channel": dossier.channel,
+        "receiving_unit": dossier.receiving_unit.agency_code,
+        "competent_unit": dossier.competent_unit.agency_code,
+        "applicant": {
+            "name": dossier.applicant_name,
+            "phone": dossier.applicant_phone,
+            "id_number": dossier.applicant_id_number,
+            "address": dossier.applicant_address,
+            "email": dossier.applicant_email,
+        },
+        "received_at": _local(dossier.received_at),
+        "due_at": _local(dossier.due_at),
+        "original_due_at": _local(dossier.original_due_at),
+        "extended_due_at": _local(dossier.extended_due_at),
+        "remaining_working_hours": clock.remaining_hours,
+        "is_overdue": clock.is_overdue,
+        "timeliness": dossier.timeliness,
+        "outcome": dossier.outcome,
+        "fee_amount": dossier.fee_amount,
+        "return_mode": dossier.return_mode,
+        "current_step": _step(dossier.current_step),
+        "allowed_actions": [a.value for a in actions_from(dossier.status)],
+    }
+
+
+def _receiving_unit_for(user, code: str | None):
+    if code:
+        return unit_get_by_code(agency_code=code)
+    centres = [r.unit for r in user_roles(user) if r.role == Role.RECEIVING_OFFICER]
+    if not centres:
+        raise NotPermitted("Chỉ cán bộ tiếp nhận của Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
+    if len(centres) != 1:
+        raise ValidationFailed(
+            "Chọn nơi tiếp nhận (receiving_unit).", details={"receiving_unit": "Bắt buộc."}
+        )
+    return centres[0]
+
+
+@router.post("", response={201: DossierOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def dossier_create(request, payload: DossierIn):
+    """Counter (or postal) intake by a receiving officer: the dossier is received at once (code, due date)."""
+    if payload.channel not in (Channel.COUNTER, Channel.POSTAL):
+        raise ValidationFailed(
+            "Cán bộ tiếp nhận chỉ nhập hồ sơ trực tiếp hoặc qua bưu chính qua API này.",
+            details={"channel": "counter | postal"},
+        )
+    version = procedure_get_by_code(code=payload.procedure).current_version
+    documents = payload.documents
+    if documents is None:
+        documents = [
+            DocumentIn(name=c.name, paper_kind=c.paper_kind, quantity=c.quantity)
+            for c in version.components.all()
+            if c.is_required
+        ]
+    data = services.IntakeData(
+        procedure_version=version,
+        receiving_unit=_receiving_unit_for(request.user, payload.receiving_unit),
+        competent_unit=unit_get_by_code(agency_code=payload.competent_unit)
+        if payload.competent_unit
+        else None,
+        applicant=services.ApplicantData(**payload.applicant.dict()),
+        channel=payload.channel,
+        return_mode=payload.return_mode,
+        return_address=payload.return_address,
+        documents=[
+            services.DocumentData(name=d.name, paper_kind=d.paper_kind, quantity=d.quantity)
+            for d in documents
+        ],
+        pages=payload.pages,
+        sets=payload.sets,
+        delegate_name=payload.delegate_name,
+        delegate_id_number=payload.delegate_id_number,
+        delegate_phone=payload.delegate_phone,
+        note=payload.note,
+    )
+    dossier = services.dossier_intake(data=data, actor=request.user)
+    return Status(201, dossier_out(dossier))
+
+
+@router.get("", response=list[DossierOut])
+@paginate(PageNumberPagination, page_size=25)
+def dossier_list(request, filters: Query[DossierFilter]):
+    """Dossiers the actor may see, newest first."""
+    return [
+        dossier_out(d)
+        for d in selectors.dossier_search(
+            user=request.user,
+            q=filters.q,
+            status=filters.status,
+            unit_code=filters.unit,
+            overdue=filters.overdue,
+        )
+    ]
+
+
+@router.get("/{code}", response={200: DossierOut, 404: ErrorOut})
+def dossier_detail(request, code: str):
+    return dossier_out(selectors.dossier_get_for_staff(user=request.user, reference=code))
+
+
+@router.get("/{code}/history", response={200: list[EventOut], 404: ErrorOut})
+def dossier_history(request, code: str):
+    dossier = selectors.dossier_get_for_staff(user=request.user, reference=code)
+    return [
+        {
+            "seq": e.seq,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "at": _local(e.at),
+            "actor": e.actor.username if e.actor_id else None,
+            "unit": e.actor_unit.agency_code if e.actor_unit_id else None,
+            "note": e.note,
+            "data": e.data,
+        }
+        for e in selectors.dossier_history(dossier=dossier)
+    ]
+
+
+@router.post(
+    "/{code}/actions/{action}",
+    response={200: DossierOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def dossier_action(request, code: str, action: str, payload: ActionIn):
+    """Apply a lifecycle action: 409 when it is not allowed in the dossier's state, 403 when the actor may not."""
+    dossier = selectors.dossier_get_for_staff(user=request.user, reference=code)
+    fields = {k: v for k, v in payload.dict().items() if k != "note" and v is not None}
+    dossier = services.dossier_transition(
+        dossier=dossier, action=action, actor=request.user, note=payload.note, **fields
+    )
+    return dossier_out(selectors.dossier_get_for_staff(user=request.user, reference=dossier.reference))
+
+
+@router.get("/{code}/forms/{number}.pdf", response={200: None, 404: ErrorOut, 409: ErrorOut})
+def dossier_form(request, code: str, number: str):
+    from motcua.paperwork import render_form
+
+    dossier = selectors.dossier_get_for_staff(user=request.user, reference=code)
+    if number not in {"01", "02", "03", "04", "05", "06"}:
+        raise ValidationFailed("Mẫu phải là 01–06 (Mẫu 07 là sổ theo dõi, xuất theo khoảng ngày).")
+    pdf = render_form(dossier=dossier, number=number, base_url=request.build_absolute_uri("/").rstrip("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mau-{number}-{dossier.reference}.pdf"'
+    return response
+
+
+# --- public ----------------------------------------------------------------------------------------------------
+class PublicStepOut(Schema):
+    name: str
+    unit: str
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class PublicStatusOut(Schema):
+    code: str
+    status: str
+    status_label: str
+    procedure_name: str
+    applicant_initials: str
+    received_at: datetime | None
+    due_at: datetime | None
+    result_ready_at: datetime | None
+    returned_at: datetime | None
+    steps: list[PublicStepOut]
+
+
+def public_status_out(dossier: Dossier) -> dict:
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "status_label": dossier.get_status_display(),
+        "procedure_name": dossier.procedure_version.name,
+        "applicant_initials": selectors.initials(dossier.applicant_name),
+        "received_at": _local(dossier.received_at),
+        "due_at": _local(dossier.due_at),
+        "result_ready_at": _local(dossier.result_ready_at),
+        "returned_at": _local(dossier.returned_at),
+        "steps": [
+            {
+                "name": s.name,
+                "unit": s.unit.name,
+                "started_at": _local(s.started_at),
+                "finished_at": _local(s.finished_at),
+            }
+            for s in dossier.steps.select_related("unit").order_by("started_at", "id")
+        ],
+    }
+
+
+def public_status_lookup(request, code: str, phone: str) -> Dossier:
+    """Shared by the API and the /tra-cuu page: rate limited per client, same answer for unknown and wrong."""
+    if rate_limit_hit(
+        scope="status",
+        key=client_ip(request),
+        limit=settings.MOTCUA_STATUS_RATE_PER_MINUTE,
+        window_seconds=60,
+    ):
+        from motcua.core.exceptions import RateLimited
+
+        raise RateLimited("Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.")
+    return selectors.dossier_public_status(code=code, phone_last4=phone)
+
+
+@public_router.get("/status/{code}", response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)
+def public_status(request, code: str, phone: str = Query(..., description="Last 4 digits of the phone")):
+    """Public progress of a dossier; the applicant's initials only."""
+    return public_status_out(public_status_lookup(request, code, phone))
