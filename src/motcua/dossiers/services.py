@@ -131,11 +131,12 @@ def dossier_code_issue(*, unit: Unit, at: datetime) -> str:
 
 # --- intake --------------------------------------------------------------------------------------------------
 def _applicant_upsert(data: ApplicantData, owner=None) -> Applicant:
-    applicant = None
     if data.id_number:
-        applicant = Applicant.objects.select_for_update().filter(id_number=data.id_number).first()
-    if applicant is None:
-        applicant = Applicant(id_number=data.id_number)
+        # get_or_create survives two counters receiving the same person at once (unique ID number).
+        found, _ = Applicant.objects.get_or_create(id_number=data.id_number, defaults={"name": data.name})
+        applicant = Applicant.objects.select_for_update().get(pk=found.pk)
+    else:
+        applicant = Applicant()
     for attr in ("kind", "name", "phone", "address", "email", "date_of_birth"):
         value = getattr(data, attr)
         if value not in (None, ""):
