@@ -1,5 +1,76 @@
-from django.shortcuts import redirect
+"""Public pages: the procedure catalogue (niêm yết công khai) and signing in and out."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from motcua.catalog.enums import VersionStatus
+from motcua.catalog.selectors import procedure_get_by_code, procedure_version_detail, procedure_version_search
+from motcua.core.exceptions import NotFound
+
+from .forms import CatalogueFilterForm, LoginForm
+
+PROCEDURES_PER_PAGE = 20
 
 
 def home(request):
-    return redirect("/thu-tuc/")
+    return render(request, "portal/home.html", {"form": CatalogueFilterForm()})
+
+
+def procedure_list(request):
+    form = CatalogueFilterForm(request.GET)
+    arguments = form.search_arguments()
+    versions = procedure_version_search(**arguments)
+    page = Paginator(versions, PROCEDURES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/procedure_list.html",
+        {
+            "form": form,
+            "query": arguments["q"],
+            "has_filters": form.has_filters,
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        },
+    )
+
+
+def procedure_detail(request, code: str):
+    try:
+        procedure = procedure_get_by_code(code=code)
+    except NotFound:
+        return render(request, "404.html", {"missing_code": code}, status=404)
+    version = procedure_version_detail(version_id=procedure.current_version_id)
+    return render(
+        request,
+        "portal/procedure_detail.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "is_in_force": version.status == VersionStatus.IN_FORCE,
+            "processes": list(version.processes.all()),
+        },
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "portal/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out is a POST (no logout by a stray link); GET shows a page with the button."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "portal/logout.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"next": self.get_redirect_url()})
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("Bạn đã đăng xuất."))
+        return response
