@@ -14,3 +14,14 @@ def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests create thousands of users. Production hashing is checked in
     # tests/accounts/test_passwords.py against the settings module itself.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    # The locale middleware activates the request's language on the test thread and nothing resets it, so a
+    # request in English would leak into later tests that render messages outside a request.
+    from django.utils import translation
+
+    language = translation.get_language()
+    yield
+    translation.activate(language)

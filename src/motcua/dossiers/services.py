@@ -261,19 +261,22 @@ def _extension(name: str) -> str:
 
 @transaction.atomic
 def dossier_intake(
-    *, data: IntakeData, actor, action: str = Action.RECEIVE, note: str = "", **fields
+    *, data: IntakeData, actor, action: str = Action.RECEIVE, note: str = "", at: datetime | None = None, **fields
 ) -> Dossier:
     """Counter intake in one transaction: create, then receive (Form 01), return for completion (Form 02)
     or refuse (Form 03)."""
     if action not in (Action.RECEIVE, Action.RETURN_FOR_COMPLETION, Action.REFUSE):
         raise InvalidTransition("Tại quầy chỉ có thể tiếp nhận, hướng dẫn bổ sung hoặc từ chối hồ sơ.")
     dossier = dossier_create(data=data, actor=actor)
-    return dossier_transition(dossier=dossier, action=action, actor=actor, note=note, **fields)
+    return dossier_transition(dossier=dossier, action=action, actor=actor, note=note, at=at, **fields)
 
 
 # --- the entry point -----------------------------------------------------------------------------------------
 @transaction.atomic
-def dossier_transition(*, dossier: Dossier, action: str, actor, note: str = "", **fields) -> Dossier:
+def dossier_transition(
+    *, dossier: Dossier, action: str, actor, note: str = "", at: datetime | None = None, **fields
+) -> Dossier:
+    """`at` replays history (migration from a previous system, demo data); it may not lie in the future."""
     rule = rule_for(action)
     if rule is None:
         raise InvalidTransition(f"Thao tác “{action}” không tồn tại.")
@@ -292,6 +295,10 @@ def dossier_transition(*, dossier: Dossier, action: str, actor, note: str = "", 
             f"Cần ghi rõ lý do khi “{rule.action.label}”.", details={"note": "Nhập lý do."}
         )
     now = timezone.now()
+    if at is not None:
+        if at > now:
+            raise ValidationFailed("Thời điểm thao tác không được ở tương lai.")
+        now = at
     context = _Context(
         dossier=locked, actor=actor, now=now, note=note, rule=rule, fields=fields, actor_unit=actor_unit
     )

@@ -74,3 +74,48 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.success(request, _("Bạn đã đăng xuất."))
         return response
+
+
+def status_lookup(request):
+    """Tra cứu hồ sơ: the dossier code (or the QR code's link) and the last four digits of the phone.
+
+    The digits travel in a POST body, never in the URL; a wrong phone and an unknown code get the same answer."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from motcua.core.ratelimit import client_ip, rate_limit_hit
+    from motcua.dossiers.selectors import dossier_public_status, initials
+
+    code = (request.POST.get("ma") or request.GET.get("ma") or "").strip().upper()
+    digits = (request.POST.get("so") or "").strip()
+    errors: dict[str, str] = {}
+    dossier = None
+    status = 200
+    if request.method == "POST":
+        if not code:
+            errors["ma"] = _("Nhập mã hồ sơ (in trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả).")
+        if not (len(digits) == 4 and digits.isdigit()):
+            errors["so"] = _("Nhập đúng 4 chữ số cuối của số điện thoại đã đăng ký khi nộp hồ sơ.")
+        if not errors:
+            if rate_limit_hit(
+                scope="status",
+                key=client_ip(request),
+                limit=settings.MOTCUA_STATUS_RATE_PER_MINUTE,
+                window_seconds=60,
+            ):
+                errors["ma"] = _("Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.")
+                status = 429
+            else:
+                try:
+                    dossier = dossier_public_status(code=code, phone_last4=digits)
+                except NotFound:
+                    errors["ma"] = _(
+                        "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập. Kiểm tra lại mã hồ sơ "
+                        "và 4 số cuối điện thoại."
+                    )
+                    status = 404
+    context = {"code": code, "errors": errors, "dossier": dossier, "now": timezone.now()}
+    if dossier is not None:
+        context["initials"] = initials(dossier.applicant_name)
+        context["steps"] = dossier.steps.select_related("unit").order_by("started_at", "id")
+    return render(request, "portal/status.html", context, status=status)
