@@ -172,3 +172,32 @@ def test_public_status_lookup_same_answer_for_wrong_phone_and_rate_limit(client,
             client.get(f"/api/v1/public/status/{code}", {"phone": "4321"}).status_code for _ in range(6)
         ]
         assert statuses[-1] == 429
+
+
+def test_forms_and_register_downloads(client, w):
+    import io
+
+    import openpyxl
+    from pypdf import PdfReader
+
+    with time_machine.travel(NOW, tick=False):
+        code = post(client, "/api/v1/dossiers", INTAKE, w.receiver).json()["code"]
+        receipt = client.get(f"/api/v1/dossiers/{code}/forms/01.pdf", **bearer(w.receiver))
+        assert receipt.status_code == 200
+        assert receipt["Content-Type"] == "application/pdf"
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(receipt.content)).pages)
+        assert code in text
+        not_extended = client.get(f"/api/v1/dossiers/{code}/forms/04.pdf", **bearer(w.receiver))
+        assert not_extended.status_code == 409
+        assert (
+            client.get(f"/api/v1/dossiers/{code}/forms/01.pdf", **bearer(w.commune_receiver)).status_code
+            == 404
+        )
+        query = {"unit": "H12.99", "from": "2026-03-01", "to": "2026-03-31", "format": "xlsx"}
+        register = client.get("/api/v1/register", query, **bearer(w.supervisor))
+        assert register.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(register.content)).active
+        assert code in [cell.value for row in sheet.iter_rows() for cell in row]
+        pdf = client.get("/api/v1/register", {**query, "format": "pdf"}, **bearer(w.receiver))
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert client.get("/api/v1/register", query, **bearer(w.commune_receiver)).status_code == 403

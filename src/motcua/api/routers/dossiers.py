@@ -369,3 +369,35 @@ def public_status_lookup(request, code: str, phone: str) -> Dossier:
 def public_status(request, code: str, phone: str = Query(..., description="Last 4 digits of the phone")):
     """Public progress of a dossier; the applicant's initials only."""
     return public_status_out(public_status_lookup(request, code, phone))
+
+
+register_router = Router(tags=["dossiers"], auth=staff_or_token)
+
+
+class RegisterQuery(Schema):
+    unit: str = Field(description="Agency code of the receiving centre")
+    date_from: date = Field(alias="from")
+    date_to: date = Field(alias="to")
+    format: str = Field("pdf", pattern="^(pdf|xlsx)$")
+
+
+@register_router.get("", response={200: None, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def dossier_register(request, query: Query[RegisterQuery]):
+    """Form 07, the dossier register of a receiving centre for a date range, as PDF or Excel."""
+    from motcua.paperwork import register_xlsx, render_register
+
+    unit = unit_get_by_code(agency_code=query.unit)
+    if unit.pk not in selectors.staff_visible_unit_ids(request.user):
+        raise NotPermitted("Bạn không có quyền xem sổ theo dõi hồ sơ của đơn vị này.")
+    name = f"so-theo-doi-{unit.agency_code}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}"
+    if query.format == "xlsx":
+        content = register_xlsx(unit=unit, date_from=query.date_from, date_to=query.date_to)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    content = render_register(unit=unit, date_from=query.date_from, date_to=query.date_to, user=request.user)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
