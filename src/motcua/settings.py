@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "motcua.workcal",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.backoffice",
     "motcua.portal",
     "motcua.api",
     "motcua.demo",

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import dossier, intake, worklists
+
+app_name = "backoffice"
+urlpatterns = [
+    path("", worklists.worklist, name="worklist"),
+    path("tra-cuu/", worklists.search, name="search"),
+    path("tiep-nhan/", intake.intake, name="intake"),
+    path("tiep-nhan/thu-tuc/", intake.procedure_options, name="intake_procedures"),
+    path("tiep-nhan/xem-truoc/", intake.preview, name="intake_preview"),
+    path("tiep-nhan/nguoi-nop/", intake.applicant_lookup, name="intake_applicant"),
+    path("ho-so/<str:reference>/", dossier.dossier_detail, name="dossier"),
+    path("ho-so/<str:reference>/thao-tac/<str:action>/", dossier.dossier_action, name="dossier_action"),
+    path("ho-so/<str:reference>/giai-trinh/<int:step_id>/", dossier.step_explain, name="step_explain"),
+    path("ho-so/<str:reference>/tep/<int:document_id>/", dossier.document_download, name="document"),
+    path("ho-so/<str:reference>/mau/<str:number>.pdf", dossier.form_pdf, name="form_pdf"),
+]

@@ -1,0 +1,122 @@
+"""Worklists (danh sách việc) and search: which dossiers wait for the officer, most urgent first."""
+
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.dossiers.enums import Status
+from motcua.dossiers.selectors import WORKLISTS, dossier_search, dossier_worklist
+
+from ..selectors import clocks_for
+from .common import WORKLIST_LABELS, bo_render, staff_required
+
+PER_PAGE = 25
+SORTS = {
+    # Equal due dates: first come, first served.
+    "due": (F("due_at").asc(nulls_last=True), "id"),
+    "-due": (F("due_at").desc(nulls_last=True), "-id"),
+    "received": (F("received_at").asc(nulls_last=True), "id"),
+    "-received": (F("received_at").desc(nulls_last=True), "-id"),
+}
+DEFAULT_SORT = "due"
+# Work lists read most urgent first; the whole unit's register reads newest first.
+DEFAULT_SORTS = {"unit": "-received"}
+FILTER_STATUSES = [(value, label) for value, label in Status.choices if value != Status.DRAFT]
+
+
+def _date_columns(sort: str | None) -> list[dict]:
+    """The two date columns; with `sort`, each header links to the sort it applies next and says its
+    current state (aria-sort)."""
+    columns = []
+    for key, label, first in (("received", _("Tiếp nhận"), "-received"), ("due", _("Hẹn trả"), "due")):
+        column = {"key": key, "label": label, "sortable": sort is not None, "next": first, "aria": ""}
+        if sort == key:
+            column.update(next=f"-{key}", aria="ascending")
+        elif sort == f"-{key}":
+            column.update(next=key, aria="descending")
+        columns.append(column)
+    return columns
+
+
+def _rows(page, now) -> list[dict]:
+    clocks = clocks_for(page.object_list, now=now)
+    rows = []
+    for dossier in page.object_list:
+        clock = clocks[dossier.pk]
+        # A paused clock cannot run out: only a running one is "due soon".
+        due_soon = (
+            clock.is_running
+            and clock.remaining_hours is not None
+            and not clock.is_overdue
+            and 0 <= clock.remaining_hours <= 8
+        )
+        rows.append({"dossier": dossier, "clock": clock, "is_due_soon": due_soon})
+    return rows
+
+
+def _page(request, queryset, sort: str):
+    paginator = Paginator(queryset.order_by(*SORTS[sort]), PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@staff_required
+def worklist(request):
+    key = request.GET.get("list") or "todo"
+    if key not in WORKLISTS:
+        key = "todo"
+    sort = request.GET.get("sort") or DEFAULT_SORTS.get(key, DEFAULT_SORT)
+    if sort not in SORTS:
+        sort = DEFAULT_SORTS.get(key, DEFAULT_SORT)
+    status = request.GET.get("status") or ""
+    if status not in Status.values:
+        status = ""
+    q = (request.GET.get("q") or "").strip()
+    now = timezone.now()
+    dossiers = dossier_worklist(user=request.user, worklist=key, now=now)
+    if q or status:
+        matching = dossier_search(user=request.user, q=q, status=status or None, now=now)
+        dossiers = dossiers.filter(pk__in=matching.order_by().values("pk"))
+    page, page_range = _page(request, dossiers, sort)
+    return bo_render(
+        request,
+        "backoffice/worklist.html",
+        {
+            "current_list": key,
+            "current_label": WORKLIST_LABELS[key],
+            "sort": sort,
+            "date_columns": _date_columns(sort),
+            "status": status,
+            "q": q,
+            "statuses": FILTER_STATUSES,
+            "page_obj": page,
+            "page_range": page_range,
+            "rows": _rows(page, now),
+            "is_filtered": bool(q or status),
+        },
+    )
+
+
+@staff_required
+def search(request):
+    q = (request.GET.get("q") or "").strip()
+    context = {"q": q, "search_q": q, "searched": bool(q)}
+    if q:
+        now = timezone.now()
+        results = dossier_search(user=request.user, q=q, now=now)
+        # A code typed or scanned in full opens the dossier straight away.
+        exact = results.filter(code__iexact=q).first()
+        if exact is not None:
+            return redirect("backoffice:dossier", reference=exact.reference)
+        page, page_range = _page(request, results, "-received")
+        context.update(
+            {
+                "page_obj": page,
+                "page_range": page_range,
+                "rows": _rows(page, now),
+                "date_columns": _date_columns(None),
+            }
+        )
+    return bo_render(request, "backoffice/search.html", context)

@@ -1,0 +1,192 @@
+"""Every route of the URL configuration must be listed here with who may use it, or the suite fails.
+
+Each route is called as: anonymous, a citizen, an officer of another unit (a commune centre's receiving
+officer) and the right officer (the provincial centre's receiving officer), and writes are checked to have
+changed nothing when refused."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLResolver, get_resolver
+
+from motcua.accounts.services import api_token_issue
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.services import DocumentData, dossier_intake
+from motcua.workcal.calendar import LOCAL_TZ
+from tests.factories import dossier_world, intake_data
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)
+WHO = ("anonymous", "citizen", "other_unit", "officer")
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@dataclass(frozen=True)
+class Check:
+    method: str
+    url: str  # formatted with the context: {code}, {doc}, {step}
+    expect: dict  # who -> status
+    data: dict = field(default_factory=dict)
+    api: bool = False  # authenticate with a bearer token instead of the session
+    writes: bool = False
+
+
+def everyone(status: int) -> dict:
+    return dict.fromkeys(WHO, status)
+
+
+LOGIN = 302
+# route pattern → checks. Keep it in step with the URL configuration: the first test enforces it.
+POLICY: dict[str, list[Check]] = {
+    "": [Check("get", "/", everyone(200))],
+    "thu-tuc/": [Check("get", "/thu-tuc/?q=xac+nhan", everyone(200))],
+    "thu-tuc/<str:code>/": [Check("get", "/thu-tuc/1.004873/", everyone(200))],
+    "tra-cuu/": [
+        Check("get", "/tra-cuu/?ma={code}", everyone(200)),
+        Check("post", "/tra-cuu/", everyone(200), data={"ma": "{code}", "so": "5678"}),
+    ],
+    # A signed-in person is sent on to the home page.
+    "dang-nhap/": [Check("get", "/dang-nhap/", {**everyone(302), "anonymous": 200})],
+    "dang-xuat/": [Check("get", "/dang-xuat/", everyone(200))],
+    "i18n/setlang/": [Check("post", "/i18n/setlang/", everyone(302), data={"language": "vi", "next": "/"})],
+    "api/v1/": [Check("get", "/api/v1/", everyone(404))],
+    "api/v1/openapi.json": [Check("get", "/api/v1/openapi.json", everyone(200))],
+    "api/v1/docs": [Check("get", "/api/v1/docs", everyone(200))],
+    "api/v1/auth/token": [
+        Check("post", "/api/v1/auth/token", everyone(403), data={"username": "x", "password": "y"}, api=True)
+    ],
+    "api/v1/auth/me": [Check("get", "/api/v1/auth/me", {**everyone(200), "anonymous": 401}, api=True)],
+    "api/v1/units": [Check("get", "/api/v1/units", everyone(200), api=True)],
+    "api/v1/calendar/deadline": [
+        Check("get", "/api/v1/calendar/deadline?unit=H12.99&amount=1&kind=working_days", everyone(200), api=True)
+    ],
+    "api/v1/procedures": [Check("get", "/api/v1/procedures", everyone(200), api=True)],
+    "api/v1/procedures/<code>": [Check("get", "/api/v1/procedures/1.004873", everyone(200), api=True)],
+    "api/v1/dossiers": [
+        Check("get", "/api/v1/dossiers", {**everyone(200), "anonymous": 401}, api=True),
+        Check(
+            "post", "/api/v1/dossiers",
+            {"anonymous": 401, "citizen": 403, "other_unit": 201, "officer": 201},
+            data={"procedure": "1.004873", "applicant": {"name": "Lê Văn Nam", "phone": "0911222333"}},
+            api=True, writes=True,
+        ),
+    ],
+    "api/v1/dossiers/<code>": [
+        Check("get", "/api/v1/dossiers/{code}", {"anonymous": 401, "citizen": 404, "other_unit": 404,
+                                                "officer": 200}, api=True)
+    ],
+    "api/v1/dossiers/<code>/history": [
+        Check("get", "/api/v1/dossiers/{code}/history", {"anonymous": 401, "citizen": 404, "other_unit": 404,
+                                                        "officer": 200}, api=True)
+    ],
+    "api/v1/dossiers/<code>/actions/<action>": [
+        Check("post", "/api/v1/dossiers/{code}/actions/transfer",
+              {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200}, data={"note": ""},
+              api=True, writes=True)
+    ],
+    "api/v1/dossiers/<code>/forms/<number>.pdf": [
+        Check("get", "/api/v1/dossiers/{code}/forms/01.pdf",
+              {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200}, api=True)
+    ],
+    "api/v1/public/status/<code>": [Check("get", "/api/v1/public/status/{code}?phone=5678", everyone(200))],
+    "api/v1/register": [
+        Check("get", "/api/v1/register?unit=H12.99&from=2026-03-01&to=2026-03-31",
+              {"anonymous": 401, "citizen": 403, "other_unit": 403, "officer": 200}, api=True)
+    ],
+    "can-bo/": [Check("get", "/can-bo/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})],
+    "can-bo/tra-cuu/": [
+        Check("get", "/can-bo/tra-cuu/?q=Hoa", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200,
+                                                "officer": 200})
+    ],
+    "can-bo/tiep-nhan/": [
+        Check("get", "/can-bo/tiep-nhan/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})
+    ],
+    "can-bo/tiep-nhan/thu-tuc/": [
+        Check("get", "/can-bo/tiep-nhan/thu-tuc/?q=xac", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200,
+                                                          "officer": 200})
+    ],
+    "can-bo/tiep-nhan/xem-truoc/": [
+        Check("get", "/can-bo/tiep-nhan/xem-truoc/?thu_tuc={version}", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200,
+                                                      "officer": 200})
+    ],
+    "can-bo/tiep-nhan/nguoi-nop/": [
+        Check("get", "/can-bo/tiep-nhan/nguoi-nop/?so_dinh_danh=096123456789",
+              {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})
+    ],
+    "can-bo/ho-so/<str:reference>/": [
+        Check("get", "/can-bo/ho-so/{code}/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 404,
+                                              "officer": 200})
+    ],
+    "can-bo/ho-so/<str:reference>/thao-tac/<str:action>/": [
+        Check("post", "/can-bo/ho-so/{code}/thao-tac/transfer/",
+              {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 302}, writes=True)
+    ],
+    "can-bo/ho-so/<str:reference>/giai-trinh/<int:step_id>/": [
+        Check("post", "/can-bo/ho-so/{code}/giai-trinh/{step}/",
+              {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 409},
+              data={"explanation": "Giải trình"}, writes=True)
+    ],
+    "can-bo/ho-so/<str:reference>/tep/<int:document_id>/": [
+        Check("get", "/can-bo/ho-so/{code}/tep/{doc}/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 404,
+                                                        "officer": 200})
+    ],
+    "can-bo/ho-so/<str:reference>/mau/<str:number>.pdf": [
+        Check("get", "/can-bo/ho-so/{code}/mau/01.pdf", {"anonymous": LOGIN, "citizen": 403, "other_unit": 404,
+                                                        "officer": 200})
+    ],
+}
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern)
+
+
+def test_every_route_is_in_the_policy():
+    routes = {r for r in _routes(get_resolver().url_patterns) if not r.startswith("quan-tri/")}
+    assert routes - set(POLICY) == set(), "add these routes to POLICY with who may use them"
+    assert set(POLICY) - routes == set(), "POLICY lists routes that no longer exist"
+
+
+CASES = [(route, index, who) for route, checks in POLICY.items() for index in range(len(checks)) for who in WHO]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "index", "who"), CASES, ids=[f"{r or '/'}#{i}-{w}" for r, i, w in CASES])
+def test_route_authorisation(client, settings, tmp_path, route, index, who):
+    settings.MEDIA_ROOT = tmp_path
+    check = POLICY[route][index]
+    with time_machine.travel(NOW, tick=False):
+        w = dossier_world()
+        data = intake_data(w)
+        data.documents = [DocumentData(name="Tờ khai", upload=SimpleUploadedFile("to-khai.png", PNG, "image/png"))]
+        dossier = dossier_intake(data=data, actor=w.receiver)
+        context = {"code": dossier.code, "doc": dossier.documents.get().pk, "step": dossier.current_step.pk,
+                   "version": w.version.pk}
+        user = {"citizen": w.citizen, "other_unit": w.commune_receiver, "officer": w.receiver}.get(who)
+        headers = {}
+        if user is not None:
+            if check.api:
+                headers["HTTP_AUTHORIZATION"] = f"Bearer {api_token_issue(user=user)}"
+            else:
+                client.force_login(user)
+        url = check.url.format(**context)
+        payload = {k: v.format(**context) if isinstance(v, str) else v for k, v in check.data.items()}
+        before = (Dossier.objects.count(), DossierEvent.objects.count())
+        if check.method == "get":
+            response = client.get(url, **headers)
+        elif check.api:
+            response = client.post(url, payload, content_type="application/json", **headers)
+        else:
+            response = client.post(url, payload, **headers)
+    expected = check.expect[who]
+    assert response.status_code == expected, response.content[:300]
+    if who == "anonymous" and route.startswith("can-bo/"):
+        assert response["Location"].startswith("/dang-nhap/")
+    if check.writes and expected >= 300 and not (expected == 302 and who == "officer"):
+        assert (Dossier.objects.count(), DossierEvent.objects.count()) == before
