@@ -60,81 +60,142 @@ POLICY: dict[str, list[Check]] = {
     "api/v1/auth/me": [Check("get", "/api/v1/auth/me", {**everyone(200), "anonymous": 401}, api=True)],
     "api/v1/units": [Check("get", "/api/v1/units", everyone(200), api=True)],
     "api/v1/calendar/deadline": [
-        Check("get", "/api/v1/calendar/deadline?unit=H12.99&amount=1&kind=working_days", everyone(200), api=True)
+        Check(
+            "get", "/api/v1/calendar/deadline?unit=H12.99&amount=1&kind=working_days", everyone(200), api=True
+        )
     ],
     "api/v1/procedures": [Check("get", "/api/v1/procedures", everyone(200), api=True)],
     "api/v1/procedures/<code>": [Check("get", "/api/v1/procedures/1.004873", everyone(200), api=True)],
     "api/v1/dossiers": [
         Check("get", "/api/v1/dossiers", {**everyone(200), "anonymous": 401}, api=True),
         Check(
-            "post", "/api/v1/dossiers",
+            "post",
+            "/api/v1/dossiers",
             {"anonymous": 401, "citizen": 403, "other_unit": 201, "officer": 201},
             data={"procedure": "1.004873", "applicant": {"name": "Lê Văn Nam", "phone": "0911222333"}},
-            api=True, writes=True,
+            api=True,
+            writes=True,
         ),
     ],
     "api/v1/dossiers/<code>": [
-        Check("get", "/api/v1/dossiers/{code}", {"anonymous": 401, "citizen": 404, "other_unit": 404,
-                                                "officer": 200}, api=True)
+        Check(
+            "get",
+            "/api/v1/dossiers/{code}",
+            {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200},
+            api=True,
+        )
     ],
     "api/v1/dossiers/<code>/history": [
-        Check("get", "/api/v1/dossiers/{code}/history", {"anonymous": 401, "citizen": 404, "other_unit": 404,
-                                                        "officer": 200}, api=True)
+        Check(
+            "get",
+            "/api/v1/dossiers/{code}/history",
+            {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200},
+            api=True,
+        )
     ],
     "api/v1/dossiers/<code>/actions/<action>": [
-        Check("post", "/api/v1/dossiers/{code}/actions/transfer",
-              {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200}, data={"note": ""},
-              api=True, writes=True)
+        Check(
+            "post",
+            "/api/v1/dossiers/{code}/actions/transfer",
+            {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200},
+            data={"note": ""},
+            api=True,
+            writes=True,
+        )
     ],
     "api/v1/dossiers/<code>/forms/<number>.pdf": [
-        Check("get", "/api/v1/dossiers/{code}/forms/01.pdf",
-              {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200}, api=True)
+        Check(
+            "get",
+            "/api/v1/dossiers/{code}/forms/01.pdf",
+            {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200},
+            api=True,
+        )
     ],
     "api/v1/public/status/<code>": [Check("get", "/api/v1/public/status/{code}?phone=5678", everyone(200))],
     "api/v1/register": [
-        Check("get", "/api/v1/register?unit=H12.99&from=2026-03-01&to=2026-03-31",
-              {"anonymous": 401, "citizen": 403, "other_unit": 403, "officer": 200}, api=True)
+        Check(
+            "get",
+            "/api/v1/register?unit=H12.99&from=2026-03-01&to=2026-03-31",
+            {"anonymous": 401, "citizen": 403, "other_unit": 403, "officer": 200},
+            api=True,
+        )
     ],
-    "can-bo/": [Check("get", "/can-bo/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})],
+    "can-bo/": [
+        Check("get", "/can-bo/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})
+    ],
     "can-bo/tra-cuu/": [
-        Check("get", "/can-bo/tra-cuu/?q=Hoa", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200,
-                                                "officer": 200})
+        Check(
+            "get",
+            "/can-bo/tra-cuu/?q=Hoa",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
+        )
     ],
     "can-bo/tiep-nhan/": [
-        Check("get", "/can-bo/tiep-nhan/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})
+        Check(
+            "get",
+            "/can-bo/tiep-nhan/",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
+        )
     ],
     "can-bo/tiep-nhan/thu-tuc/": [
-        Check("get", "/can-bo/tiep-nhan/thu-tuc/?q=xac", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200,
-                                                          "officer": 200})
+        Check(
+            "get",
+            "/can-bo/tiep-nhan/thu-tuc/?q=xac",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
+        )
     ],
     "can-bo/tiep-nhan/xem-truoc/": [
-        Check("get", "/can-bo/tiep-nhan/xem-truoc/?thu_tuc={version}", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200,
-                                                      "officer": 200})
+        Check(
+            "get",
+            "/can-bo/tiep-nhan/xem-truoc/?thu_tuc={version}",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
+        )
     ],
     "can-bo/tiep-nhan/nguoi-nop/": [
-        Check("get", "/can-bo/tiep-nhan/nguoi-nop/?so_dinh_danh=096123456789",
-              {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})
+        Check(
+            "post",
+            "/can-bo/tiep-nhan/nguoi-nop/",
+            data={"so_dinh_danh": "096123456789"},
+            expect={"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
+        )
     ],
     "can-bo/ho-so/<str:reference>/": [
-        Check("get", "/can-bo/ho-so/{code}/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 404,
-                                              "officer": 200})
+        Check(
+            "get",
+            "/can-bo/ho-so/{code}/",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 200},
+        )
     ],
     "can-bo/ho-so/<str:reference>/thao-tac/<str:action>/": [
-        Check("post", "/can-bo/ho-so/{code}/thao-tac/transfer/",
-              {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 302}, writes=True)
+        Check(
+            "post",
+            "/can-bo/ho-so/{code}/thao-tac/transfer/",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 302},
+            writes=True,
+        )
     ],
     "can-bo/ho-so/<str:reference>/giai-trinh/<int:step_id>/": [
-        Check("post", "/can-bo/ho-so/{code}/giai-trinh/{step}/",
-              {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 409},
-              data={"explanation": "Giải trình"}, writes=True)
+        Check(
+            "post",
+            "/can-bo/ho-so/{code}/giai-trinh/{step}/",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 409},
+            data={"explanation": "Giải trình"},
+            writes=True,
+        )
     ],
     "can-bo/ho-so/<str:reference>/tep/<int:document_id>/": [
-        Check("get", "/can-bo/ho-so/{code}/tep/{doc}/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 404,
-                                                        "officer": 200})
+        Check(
+            "get",
+            "/can-bo/ho-so/{code}/tep/{doc}/",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 200},
+        )
     ],
     "can-bo/ho-so/<str:reference>/mau/<str:number>.pdf": [
-        Check("get", "/can-bo/ho-so/{code}/mau/01.pdf", {"anonymous": LOGIN, "citizen": 403, "other_unit": 404,
-                                                        "officer": 200})
+        Check(
+            "get",
+            "/can-bo/ho-so/{code}/mau/01.pdf",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 200},
+        )
     ],
 }
 
@@ -153,7 +214,9 @@ def test_every_route_is_in_the_policy():
     assert set(POLICY) - routes == set(), "POLICY lists routes that no longer exist"
 
 
-CASES = [(route, index, who) for route, checks in POLICY.items() for index in range(len(checks)) for who in WHO]
+CASES = [
+    (route, index, who) for route, checks in POLICY.items() for index in range(len(checks)) for who in WHO
+]
 
 
 @pytest.mark.django_db
@@ -164,10 +227,16 @@ def test_route_authorisation(client, settings, tmp_path, route, index, who):
     with time_machine.travel(NOW, tick=False):
         w = dossier_world()
         data = intake_data(w)
-        data.documents = [DocumentData(name="Tờ khai", upload=SimpleUploadedFile("to-khai.png", PNG, "image/png"))]
+        data.documents = [
+            DocumentData(name="Tờ khai", upload=SimpleUploadedFile("to-khai.png", PNG, "image/png"))
+        ]
         dossier = dossier_intake(data=data, actor=w.receiver)
-        context = {"code": dossier.code, "doc": dossier.documents.get().pk, "step": dossier.current_step.pk,
-                   "version": w.version.pk}
+        context = {
+            "code": dossier.code,
+            "doc": dossier.documents.get().pk,
+            "step": dossier.current_step.pk,
+            "version": w.version.pk,
+        }
         user = {"citizen": w.citizen, "other_unit": w.commune_receiver, "officer": w.receiver}.get(who)
         headers = {}
         if user is not None:

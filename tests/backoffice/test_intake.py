@@ -195,11 +195,11 @@ def test_returning_applicant_is_found_by_id_number(w, login):
     assert "Đã điền thông tin người nộp từ lần nộp trước" in html
     assert Dossier.objects.count() == 1  # looking up writes nothing
 
-    found = client.get("/can-bo/tiep-nhan/nguoi-nop/", {"so_dinh_danh": "096123456789"}).json()
+    found = client.post("/can-bo/tiep-nhan/nguoi-nop/", {"so_dinh_danh": "096123456789"}).json()
     assert found["found"] is True
     assert found["applicant"]["name"] == "Nguyễn Thị Hoa"
     assert found["applicant"]["date_of_birth"] == "01/02/1990"
-    unknown = client.get("/can-bo/tiep-nhan/nguoi-nop/", {"so_dinh_danh": "000000000000"}).json()
+    unknown = client.post("/can-bo/tiep-nhan/nguoi-nop/", {"so_dinh_danh": "000000000000"}).json()
     assert unknown["found"] is False
 
 

@@ -261,7 +261,13 @@ def _extension(name: str) -> str:
 
 @transaction.atomic
 def dossier_intake(
-    *, data: IntakeData, actor, action: str = Action.RECEIVE, note: str = "", at: datetime | None = None, **fields
+    *,
+    data: IntakeData,
+    actor,
+    action: str = Action.RECEIVE,
+    note: str = "",
+    at: datetime | None = None,
+    **fields,
 ) -> Dossier:
     """Counter intake in one transaction: create, then receive (Form 01), return for completion (Form 02)
     or refuse (Form 03)."""

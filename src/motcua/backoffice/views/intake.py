@@ -10,7 +10,7 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.enums import VersionStatus
 from motcua.catalog.selectors import procedure_version_detail, procedure_version_search
@@ -229,9 +229,10 @@ def preview(request):
 
 
 @receiver_required
-@require_GET
+@require_POST
 def applicant_lookup(request):
-    applicant = applicant_for_counter(id_number=request.GET.get("so_dinh_danh", ""))
+    # POST, so that the ID number never appears in a URL.
+    applicant = applicant_for_counter(id_number=request.POST.get("so_dinh_danh", ""))
     if applicant is None:
         payload = {
             "found": False,

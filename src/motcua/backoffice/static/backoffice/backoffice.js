@@ -141,7 +141,22 @@
       idInput.focus();
       return;
     }
-    get(form.dataset.lookupUrl + "?so_dinh_danh=" + encodeURIComponent(number))
+    // POST: an ID number is personal data and never goes into a URL (logs, history, proxies).
+    var body = new FormData();
+    body.append("so_dinh_danh", number);
+    body.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+    fetch(form.dataset.lookupUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(response.status);
+        }
+        return response;
+      })
       .then(function (response) {
         return response.json();
       })
