@@ -292,3 +292,36 @@ def test_overdue_is_derived_from_the_clock(w):
         clock.move_to(at(2026, 3, 5, 10, 0))
         state = dossier_clock(dossier)
         assert state.is_overdue and state.remaining_hours == pytest.approx(-2)
+
+
+def test_search_by_name_with_or_without_diacritics_phone_and_id(w):
+    from motcua.dossiers.selectors import dossier_search
+
+    with time_machine.travel(at(2026, 3, 2, 8, 0), tick=False):
+        dossier = dossier_intake(data=intake_data(w), actor=w.receiver)
+    for q in ("Nguyễn Thị Hoa", "nguyen thi hoa", "HOA", "5678", "096123456789", dossier.code):
+        assert list(dossier_search(user=w.receiver, q=q)) == [dossier], q
+    assert list(dossier_search(user=w.commune_receiver, q="hoa")) == []
+
+
+def test_counter_intake_refused_for_an_online_only_procedure(w):
+    w.version.is_counter_intake_allowed = False
+    w.version.save()
+    with pytest.raises(ValidationFailed) as error:
+        dossier_intake(data=intake_data(w), actor=w.receiver)
+    assert "channel" in error.value.details
+
+
+def test_officers_wait_until_an_online_draft_is_submitted(w):
+    from motcua.dossiers.enums import Channel
+    from motcua.dossiers.services import dossier_create
+
+    with time_machine.travel(at(2026, 3, 2, 8, 0), tick=False):
+        draft = dossier_create(data=intake_data(w, channel=Channel.ONLINE), actor=w.citizen, owner=w.citizen)
+        with pytest.raises(InvalidTransition):
+            act(draft, Action.RECEIVE, w.receiver)
+        with pytest.raises(NotPermitted):
+            act(draft, Action.SUBMIT, w.other_citizen)
+        submitted = act(draft, Action.SUBMIT, w.citizen)
+        received = act(submitted, Action.RECEIVE, w.receiver)
+    assert received.status == Status.RECEIVED and received.code

@@ -96,6 +96,8 @@ class Dossier(models.Model):
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
     applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True)
+    # The applicant's name without diacritics, lower case: "cuong" finds "Cường" on every database.
+    applicant_search_name = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
     delegate_name = models.CharField(_("người được ủy quyền"), max_length=255, blank=True)
     delegate_id_number = models.CharField(_("số định danh người được ủy quyền"), max_length=20, blank=True)
     delegate_phone = models.CharField(_("điện thoại người được ủy quyền"), max_length=20, blank=True)

@@ -18,6 +18,7 @@ from motcua.catalog.enums import StepUnitMode, TimeUnit, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import fee_compute, process_for_unit
 from motcua.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
+from motcua.core.text import fold
 from motcua.org.enums import Role
 from motcua.org.models import Unit
 from motcua.workcal.calendar import HOURS_PER_DAY, WorkingCalendar
@@ -164,6 +165,8 @@ def _validate_intake(data: IntakeData) -> dict[str, str]:
             errors["return_mode"] = "Thủ tục này không trả kết quả qua bưu chính."
         elif not data.return_address.strip():
             errors["return_address"] = "Nhập địa chỉ nhận kết quả qua bưu chính."
+    if data.channel == Channel.COUNTER and not version.is_counter_intake_allowed:
+        errors["channel"] = "Thủ tục này không tiếp nhận trực tiếp tại Bộ phận Một cửa."
     if data.channel == Channel.POSTAL and not version.is_postal_intake_allowed:
         errors["channel"] = "Thủ tục này không tiếp nhận qua bưu chính."
     if data.channel not in Channel.values:
@@ -202,6 +205,7 @@ def dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
         applicant=applicant,
         applicant_kind=data.applicant.kind,
         applicant_name=data.applicant.name.strip(),
+        applicant_search_name=fold(data.applicant.name),
         applicant_id_number=data.applicant.id_number,
         applicant_date_of_birth=data.applicant.date_of_birth,
         applicant_phone=data.applicant.phone,
@@ -464,8 +468,18 @@ def _submit(ctx: _Context) -> None:
     ctx.dossier.submitted_at = ctx.now
 
 
+def _guard_not_an_unsent_online_draft(ctx: _Context) -> None:
+    # A citizen's online draft is theirs until they submit it; officers act on it only once submitted.
+    if ctx.dossier.status == Status.DRAFT and ctx.dossier.channel in (
+        Channel.ONLINE,
+        Channel.ASSISTED_ONLINE,
+    ):
+        raise InvalidTransition("Hồ sơ trực tuyến chưa được nộp; chỉ xử lý sau khi người nộp gửi hồ sơ.")
+
+
 def _receive(ctx: _Context) -> None:
     dossier = ctx.dossier
+    _guard_not_an_unsent_online_draft(ctx)
     version = dossier.procedure_version
     if version.status != VersionStatus.IN_FORCE:
         raise InvalidTransition("Thủ tục này không còn hiệu lực, không thể tiếp nhận.")
@@ -489,6 +503,7 @@ def _receive(ctx: _Context) -> None:
 
 
 def _return_for_completion(ctx: _Context) -> None:
+    _guard_not_an_unsent_online_draft(ctx)
     items = [str(i).strip() for i in ctx.fields.get("missing_items") or [] if str(i).strip()]
     if not items:
         raise ValidationFailed(
@@ -502,6 +517,7 @@ def _return_for_completion(ctx: _Context) -> None:
 
 
 def _refuse(ctx: _Context) -> None:
+    _guard_not_an_unsent_online_draft(ctx)
     ctx.data["reason"] = ctx.note
     ctx.dossier.closed_at = ctx.now
 

@@ -104,7 +104,7 @@ assert len(RULES) == len(TABLE), "one rule per action"
 
 def rule_for(action: str) -> Rule | None:
     try:
-        return RULES[Action(action)]
+        return RULES.get(Action(action))
     except ValueError:
         return None
 
