@@ -130,6 +130,13 @@ POLICY: dict[str, list[Check]] = {
             {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
         )
     ],
+    "can-bo/so-theo-doi/": [
+        Check(
+            "get",
+            "/can-bo/so-theo-doi/?don_vi=H12.99&tu=2026-03-01&den=2026-03-31&dinh_dang=xlsx",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 422, "officer": 200},
+        )
+    ],
     "can-bo/tiep-nhan/": [
         Check(
             "get",
