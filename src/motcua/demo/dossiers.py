@@ -261,6 +261,13 @@ class _Walker:
         return any(s.role == Role.SIGNING_LEADER and s.order > step.order for s in _process_steps(dossier))
 
 
+def _channel(rng: random.Random, version: ProcedureVersion) -> str:
+    # Online-only procedures (the construction permit) reach the centre by post in the demo, not at the counter.
+    if version.is_postal_intake_allowed and (not version.is_counter_intake_allowed or rng.random() < 0.08):
+        return Channel.POSTAL
+    return Channel.COUNTER
+
+
 def demo_dossiers_load(*, count: int = DEMO_DOSSIERS, seed: int = 2026) -> dict[str, int]:
     """Idempotent: nothing happens when dossiers exist already."""
     if Dossier.objects.exists():
@@ -269,7 +276,10 @@ def demo_dossiers_load(*, count: int = DEMO_DOSSIERS, seed: int = 2026) -> dict[
     now = timezone.now()
     # Two hundred dossiers make a thousand action lines: keep the demo's console readable.
     logging.getLogger("motcua.dossiers").setLevel(logging.WARNING)
-    routings = _routings()
+    routings = [
+        r for r in _routings() if r.version.is_counter_intake_allowed or r.version.is_postal_intake_allowed
+    ]
+    provincial_centre = Unit.objects.filter(kind=UnitKind.PROVINCIAL_CENTRE, is_active=True).first()
     if not routings:
         return {"dossiers": 0}
     actors = _Actors()
@@ -279,6 +289,10 @@ def demo_dossiers_load(*, count: int = DEMO_DOSSIERS, seed: int = 2026) -> dict[
     weights = [5 if r.version.field.name in ("Hộ tịch", "Chứng thực") else 1 for r in routings]
     for index in range(count):
         routing = rng.choices(routings, weights=weights)[0]
+        # Dossiers are accepted anywhere in the province: a quarter of the commune ones come in at the
+        # provincial centre and travel to the commune (phi địa giới).
+        if provincial_centre and not routing.version.receiving_units.exists() and rng.random() < 0.25:
+            routing = _Routing(routing.version, provincial_centre, routing.competent)
         receiver = actors.find(Role.RECEIVING_OFFICER, routing.receiving)
         if receiver is None:
             skipped += 1
@@ -295,9 +309,7 @@ def demo_dossiers_load(*, count: int = DEMO_DOSSIERS, seed: int = 2026) -> dict[
             receiving_unit=routing.receiving,
             competent_unit=routing.competent,
             applicant=_person(rng, index),
-            channel=Channel.POSTAL
-            if routing.version.is_postal_intake_allowed and rng.random() < 0.08
-            else Channel.COUNTER,
+            channel=_channel(rng, routing.version),
             return_mode=ReturnMode.POSTAL if postal else ReturnMode.COUNTER,
             return_address="Bưu điện tỉnh Cà Mau chuyển phát đến địa chỉ người nộp" if postal else "",
             documents=[
