@@ -13,13 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
-from motcua.catalog.enums import StepUnitMode
 from motcua.catalog.models import ProcedureVersion, ProcessStep
-from motcua.catalog.services import FeeLine, fee_compute, process_for_unit
+from motcua.catalog.services import FeeLine, fee_compute
 from motcua.dossiers.enums import Action, Status
-from motcua.dossiers.models import Applicant, Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import actor_acts_in
-from motcua.dossiers.selectors import Clock, dossier_clock
+from motcua.dossiers.selectors import (
+    Clock,
+    dossier_clock,
+    dossier_process_steps,
+    dossier_step_unit,
+    is_return_step,
+)
 from motcua.dossiers.services import dossier_due
 from motcua.dossiers.transitions import RULES, Rule, Scope, actions_from
 from motcua.org.enums import Role, UnitKind
@@ -73,34 +78,7 @@ def people_by_username(usernames) -> dict[str, str]:
     return {user.username: str(user) for user in User.objects.filter(username__in=wanted)}
 
 
-def applicant_for_counter(*, id_number: str) -> Applicant | None:
-    """The applicant known by this ID number: the row the domain keeps up to date at every intake."""
-    id_number = (id_number or "").strip()
-    if not id_number:
-        return None
-    return Applicant.objects.filter(id_number=id_number).first()
-
-
 # --- process -----------------------------------------------------------------------------------------------
-def process_steps(dossier: Dossier) -> list[ProcessStep]:
-    process = process_for_unit(version=dossier.procedure_version, unit_id=dossier.competent_unit_id)
-    if process is None:
-        return []
-    return list(process.steps.select_related("unit").order_by("order"))
-
-
-def step_unit(dossier: Dossier, step: ProcessStep) -> Unit:
-    if step.unit_mode == StepUnitMode.RECEIVING:
-        return dossier.receiving_unit
-    if step.unit_mode == StepUnitMode.FIXED:
-        return step.unit
-    return dossier.competent_unit
-
-
-def _is_return_step(step: ProcessStep) -> bool:
-    return step.role == Role.RECEIVING_OFFICER and step.unit_mode == StepUnitMode.RECEIVING
-
-
 # --- actions -----------------------------------------------------------------------------------------------
 # Buttons read best with the usual next move first and the ones that end or undo the work last.
 _ORDER = [
@@ -231,21 +209,21 @@ def dossier_actions_for_staff(*, user, dossier: Dossier, history: list[DossierEv
         if action == Action.CLAIM and (step.assignee_id or not actor_acts_in(user, {step.role}, step.unit)):
             continue
         if action in (Action.FORWARD, Action.SEND_BACK, Action.TRANSFER):
-            steps = steps if steps is not None else process_steps(dossier)
+            steps = steps if steps is not None else dossier_process_steps(dossier)
         if action == Action.TRANSFER:
             after = step.order if step is not None else None
             following = [s for s in steps if after is None or s.order > after]
             if not following:
                 continue
-            option.target = f"{following[0].name} — {step_unit(dossier, following[0])}"
+            option.target = f"{following[0].name} — {dossier_step_unit(dossier, following[0])}"
         elif action == Action.FORWARD:
             following = [s for s in steps if s.order > step.order]
-            if not following or _is_return_step(following[0]):
+            if not following or is_return_step(following[0]):
                 continue
             if step.role == Role.SIGNING_LEADER and not any(s.role == Role.SIGNING_LEADER for s in following):
                 continue
             nxt = following[0]
-            nxt_unit = step_unit(dossier, nxt)
+            nxt_unit = dossier_step_unit(dossier, nxt)
             option.target = f"{nxt.name} — {nxt_unit}"
             option.assignees = step_candidates(unit=nxt_unit, role=nxt.role)
         elif action == Action.SEND_BACK:

@@ -17,6 +17,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.core.exceptions import DomainError
 from motcua.dossiers.enums import Action, Channel, ReturnMode, Status
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import dossier_process_steps
 from motcua.dossiers.services import (
     ApplicantData,
     DocumentData,
@@ -256,9 +257,9 @@ class _Walker:
 
     @staticmethod
     def _has_later_signing_step(dossier: Dossier, step) -> bool:
-        from motcua.dossiers.services import _process_steps
-
-        return any(s.role == Role.SIGNING_LEADER and s.order > step.order for s in _process_steps(dossier))
+        return any(
+            s.role == Role.SIGNING_LEADER and s.order > step.order for s in dossier_process_steps(dossier)
+        )
 
 
 def _channel(rng: random.Random, version: ProcedureVersion) -> str:

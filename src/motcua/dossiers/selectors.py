@@ -10,14 +10,18 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from motcua.catalog.enums import StepUnitMode
+from motcua.catalog.models import ProcessStep
+from motcua.catalog.services import process_for_unit
 from motcua.core.exceptions import NotFound
 from motcua.core.text import fold
-from motcua.org.enums import SUBTREE_ROLES
+from motcua.org.enums import SUBTREE_ROLES, Role
+from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids, user_roles
 from motcua.workcal.selectors import calendar_for_unit
 
 from .enums import CLOCK_RUNNING_STATUSES, OPEN_STATUSES, Status
-from .models import Dossier, DossierEvent
+from .models import Applicant, Dossier, DossierEvent
 from .permissions import acting_unit_ids
 
 CODE_PATTERN = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4,}$")
@@ -48,6 +52,36 @@ def dossier_clock(dossier: Dossier, *, now: datetime | None = None, calendar=Non
         reference = pause.started_at if pause else now
     remaining = calendar.working_hours_between(reference, dossier.due_at)
     return Clock(dossier.due_at, round(remaining, 2), reference > dossier.due_at, running)
+
+
+# --- process -------------------------------------------------------------------------------------------------
+def dossier_process_steps(dossier: Dossier) -> list[ProcessStep]:
+    """The steps of the process the dossier follows: its competent unit's own process, else the default."""
+    process = process_for_unit(version=dossier.procedure_version, unit_id=dossier.competent_unit_id)
+    if process is None:
+        return []
+    return list(process.steps.select_related("unit").order_by("order"))
+
+
+def dossier_step_unit(dossier: Dossier, step: ProcessStep) -> Unit:
+    if step.unit_mode == StepUnitMode.RECEIVING:
+        return dossier.receiving_unit
+    if step.unit_mode == StepUnitMode.FIXED:
+        return step.unit
+    return dossier.competent_unit
+
+
+def is_return_step(step: ProcessStep) -> bool:
+    """The last step at the centre: handing the result back."""
+    return step.role == Role.RECEIVING_OFFICER and step.unit_mode == StepUnitMode.RECEIVING
+
+
+def applicant_for_counter(*, id_number: str) -> Applicant | None:
+    """The applicant known by this ID number, kept up to date at every intake (reuse at the counter)."""
+    id_number = (id_number or "").strip()
+    if not id_number:
+        return None
+    return Applicant.objects.filter(id_number=id_number).first()
 
 
 # --- scope ---------------------------------------------------------------------------------------------------

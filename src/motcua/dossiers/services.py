@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from motcua.catalog.enums import StepUnitMode, TimeUnit, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
-from motcua.catalog.services import fee_compute, process_for_unit
+from motcua.catalog.services import fee_compute
 from motcua.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from motcua.core.text import fold
 from motcua.org.enums import Role
@@ -36,6 +36,7 @@ from .models import (
     DossierStep,
 )
 from .permissions import actor_acts_in
+from .selectors import dossier_process_steps, dossier_step_unit, is_return_step
 from .transitions import Rule, Scope, rule_for
 
 logger = logging.getLogger(__name__)
@@ -401,24 +402,9 @@ def _write_event(
 
 
 # --- steps ---------------------------------------------------------------------------------------------------
-def _process_steps(dossier: Dossier) -> list[ProcessStep]:
-    process = process_for_unit(version=dossier.procedure_version, unit_id=dossier.competent_unit_id)
-    if process is None:
-        return []
-    return list(process.steps.select_related("unit").order_by("order"))
-
-
-def _step_unit(dossier: Dossier, step: ProcessStep) -> Unit:
-    if step.unit_mode == StepUnitMode.RECEIVING:
-        return dossier.receiving_unit
-    if step.unit_mode == StepUnitMode.FIXED:
-        return step.unit
-    return dossier.competent_unit
-
-
 def _start_step(ctx: _Context, step: ProcessStep, *, apply_cutoff: bool = False) -> DossierStep:
     dossier = ctx.dossier
-    unit = _step_unit(dossier, step)
+    unit = dossier_step_unit(dossier, step)
     calendar = calendar_for_unit(unit)
     start = calendar.counting_start(ctx.now, apply_cutoff=apply_cutoff)
     due = calendar.add_working_hours(start, step.budget_hours)
@@ -453,14 +439,10 @@ def _finish_current_step(ctx: _Context) -> DossierStep | None:
 
 
 def _next_process_step(dossier: Dossier, after_order: int | None) -> ProcessStep | None:
-    for step in _process_steps(dossier):
+    for step in dossier_process_steps(dossier):
         if after_order is None or step.order > after_order:
             return step
     return None
-
-
-def _is_return_step(step: ProcessStep) -> bool:
-    return step.role == Role.RECEIVING_OFFICER and step.unit_mode == StepUnitMode.RECEIVING
 
 
 # --- handlers ------------------------------------------------------------------------------------------------
@@ -493,7 +475,7 @@ def _receive(ctx: _Context) -> None:
     # and a database constraint refuses a received dossier without them.
     dossier.due_at = dossier_due(version=version, calendar=calendar, received_at=ctx.now)
     dossier.original_due_at = dossier.due_at
-    steps = _process_steps(dossier)
+    steps = dossier_process_steps(dossier)
     if not steps:
         raise InvalidTransition("Thủ tục chưa có quy trình nội bộ, không thể tiếp nhận.")
     first = steps[0]
@@ -580,12 +562,12 @@ def _forward(ctx: _Context) -> None:
     dossier = ctx.dossier
     current = dossier.current_step
     nxt = _next_process_step(dossier, current.order)
-    if nxt is None or _is_return_step(nxt):
+    if nxt is None or is_return_step(nxt):
         raise InvalidTransition(
             "Đây là bước cuối của quy trình xử lý: trình lãnh đạo phê duyệt hoặc không phê duyệt."
         )
     if current.role == Role.SIGNING_LEADER and not any(
-        s.role == Role.SIGNING_LEADER for s in _process_steps(dossier) if s.order > current.order
+        s.role == Role.SIGNING_LEADER for s in dossier_process_steps(dossier) if s.order > current.order
     ):
         raise InvalidTransition("Bước ký duyệt cuối cùng phải phê duyệt hoặc không phê duyệt.")
     _finish_current_step(ctx)
@@ -601,7 +583,7 @@ def _forward(ctx: _Context) -> None:
 def _send_back(ctx: _Context) -> None:
     dossier = ctx.dossier
     current = dossier.current_step
-    steps = [s for s in _process_steps(dossier) if s.order < current.order]
+    steps = [s for s in dossier_process_steps(dossier) if s.order < current.order]
     if not steps:
         raise InvalidTransition("Đây là bước đầu tiên, không có bước trước để trả lại.")
     wanted = ctx.fields.get("to_step")
@@ -707,7 +689,7 @@ def _decide(ctx: _Context, outcome: Outcome) -> None:
     # An extension does not make a late dossier on time: the original due date decides.
     dossier.timeliness = timeliness_of(ctx.now, dossier.original_due_at)
     nxt = _next_process_step(dossier, current.order if current else None)
-    if nxt is not None and _is_return_step(nxt):
+    if nxt is not None and is_return_step(nxt):
         _start_step(ctx, nxt)
     ctx.data.update({"outcome": outcome.value, "timeliness": dossier.timeliness})
 

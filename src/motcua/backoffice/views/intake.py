@@ -16,11 +16,12 @@ from motcua.catalog.enums import VersionStatus
 from motcua.catalog.selectors import procedure_version_detail, procedure_version_search
 from motcua.core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from motcua.dossiers.enums import Action
+from motcua.dossiers.selectors import applicant_for_counter
 from motcua.dossiers.services import dossier_intake
 
 from ..forms import INTAKE_ACTIONS, IntakeForm, lines
 from ..presenters import moment
-from ..selectors import applicant_for_counter, intake_preview, receivable_at, receiving_units_for
+from ..selectors import intake_preview, receivable_at, receiving_units_for
 from .common import bo_render, error_page, receiver_required
 
 PROCEDURE_RESULTS = 20
