@@ -120,6 +120,20 @@ POLICY: dict[str, list[Check]] = {
             api=True,
         )
     ],
+    "api/v1/reports/summary": [
+        Check(
+            "get",
+            "/api/v1/reports/summary?unit=H12.99&from=2026-03-01&to=2026-03-31",
+            {"anonymous": 401, "citizen": 403, "other_unit": 403, "officer": 200},
+            api=True,
+        ),
+        Check(
+            "get",
+            "/api/v1/reports/summary?unit=H12.99&from=2026-03-01&to=2026-03-31&format=xlsx",
+            {"anonymous": 401, "citizen": 403, "other_unit": 403, "officer": 200},
+            api=True,
+        ),
+    ],
     "can-bo/": [
         Check("get", "/can-bo/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})
     ],
@@ -136,6 +150,18 @@ POLICY: dict[str, list[Check]] = {
             "/can-bo/so-theo-doi/?don_vi=H12.99&tu=2026-03-01&den=2026-03-31&dinh_dang=xlsx",
             {"anonymous": LOGIN, "citizen": 403, "other_unit": 422, "officer": 200},
         )
+    ],
+    "can-bo/bao-cao/": [
+        Check(
+            "get",
+            "/can-bo/bao-cao/?don_vi=H12.99&tu=2026-03-01&den=2026-03-31",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 403, "officer": 200},
+        ),
+        Check(
+            "get",
+            "/can-bo/bao-cao/?don_vi=H12.99&tu=2026-03-01&den=2026-03-31&dinh_dang=xlsx",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 403, "officer": 200},
+        ),
     ],
     "can-bo/tiep-nhan/": [
         Check(

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.backoffice",
+    "motcua.reports",
     "motcua.portal",
     "motcua.api",
     "motcua.demo",

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import dossier, intake, register, worklists
+from .views import dossier, intake, register, reports, worklists
 
 app_name = "backoffice"
 urlpatterns = [
     path("", worklists.worklist, name="worklist"),
     path("tra-cuu/", worklists.search, name="search"),
     path("so-theo-doi/", register.register, name="register"),
+    path("bao-cao/", reports.report_summary, name="reports"),
     path("tiep-nhan/", intake.intake, name="intake"),
     path("tiep-nhan/thu-tuc/", intake.procedure_options, name="intake_procedures"),
     path("tiep-nhan/xem-truoc/", intake.preview, name="intake_preview"),

@@ -1,0 +1,112 @@
+from datetime import date
+
+from django.http import HttpResponse
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from motcua.api.auth import staff_or_token
+from motcua.api.schemas import ErrorOut
+from motcua.org.selectors import unit_get_by_code
+from motcua.reports.enums import GroupBy
+from motcua.reports.excel import summary_xlsx
+from motcua.reports.selectors import Summary, summary
+
+router = Router(tags=["reports"], auth=staff_or_token)
+
+
+class SummaryQuery(Schema):
+    date_from: date = Field(alias="from")
+    date_to: date = Field(alias="to")
+    unit: str | None = Field(None, description="Agency code; default: the highest unit the actor sees")
+    group_by: str = Field(GroupBy.UNIT.value, description=" | ".join(GroupBy.values))
+    format: str = Field("json", pattern="^(json|xlsx)$")
+
+
+class PeriodOut(Schema):
+    date_from: date = Field(serialization_alias="from")
+    date_to: date = Field(serialization_alias="to")
+
+
+class UnitRefOut(Schema):
+    code: str
+    name: str
+
+
+class FiguresOut(Schema):
+    carried_over: int
+    received: int
+    received_counter: int
+    received_postal: int
+    received_online: int
+    received_assisted_online: int
+    handled: int = Field(description="carried_over + received")
+    resolved: int
+    resolved_early: int
+    resolved_on_time: int
+    resolved_late: int
+    in_progress: int
+    in_progress_on_time: int
+    in_progress_overdue: int
+    returned: int
+    stopped: int
+    refused: int
+    digitisable: int = Field(description="Paper dossiers received with documents")
+    digitised: int = Field(description="Of those, dossiers whose received documents are all digitised")
+    on_time_rate: float | None = Field(description="(early + on time) / resolved; null without results")
+    online_rate: float | None
+    postal_rate: float | None
+    digitisation_rate: float | None
+    satisfaction_rate: float | None = Field(description="Not computed yet (see notes)")
+    avg_processing_hours: float | None = Field(description="Working hours, clock pauses excluded")
+    avg_committed_hours: float | None
+
+
+class RowOut(FiguresOut):
+    key: str
+    label: str
+
+
+class SummaryOut(Schema):
+    period: PeriodOut
+    unit: UnitRefOut | None
+    group_by: str
+    rows: list[RowOut]
+    totals: FiguresOut
+    notes: list[str]
+
+
+def summary_out(result: Summary) -> dict:
+    return {
+        "period": {"date_from": result.date_from, "date_to": result.date_to},
+        "unit": {"code": result.unit.agency_code, "name": result.unit.name} if result.unit else None,
+        "group_by": result.group_by,
+        "rows": [{"key": r.key, "label": r.label, **r.figures.as_dict()} for r in result.rows],
+        "totals": result.totals.as_dict(),
+        "notes": result.notes,
+    }
+
+
+@router.get(
+    "/summary", response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, by_alias=True
+)
+def report_summary(request, query: Query[SummaryQuery]):
+    """Figures of a period (local dates, both inclusive) for a unit and its sub-units, one row per group and
+    the totals; `format=xlsx` gives the report table as an Excel workbook."""
+    unit = unit_get_by_code(agency_code=query.unit) if query.unit else None
+    result = summary(
+        date_from=query.date_from,
+        date_to=query.date_to,
+        unit=unit,
+        group_by=query.group_by,
+        user=request.user,
+    )
+    if query.format == "xlsx":
+        code = result.unit.agency_code if result.unit else "tinh"
+        name = f"bao-cao-tthc-{code}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}"
+        response = HttpResponse(
+            summary_xlsx(result),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    return summary_out(result)
