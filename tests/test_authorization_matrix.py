@@ -47,6 +47,17 @@ POLICY: dict[str, list[Check]] = {
         Check("get", "/tra-cuu/?ma={code}", everyone(200)),
         Check("post", "/tra-cuu/", everyone(200), data={"ma": "{code}", "so": "5678"}),
     ],
+    "so-lieu/": [Check("get", "/so-lieu/", everyone(200))],
+    "so-lieu/du-lieu-mo.csv": [Check("get", "/so-lieu/du-lieu-mo.csv", everyone(200))],
+    "so-lieu/du-lieu-mo.json": [Check("get", "/so-lieu/du-lieu-mo.json", everyone(200))],
+    "so-lieu/<str:code>/": [Check("get", "/so-lieu/H12.04/", everyone(200))],
+    "can-bo/bang-dieu-khien/": [
+        Check(
+            "get",
+            "/can-bo/bang-dieu-khien/",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
+        )
+    ],
     # A signed-in person is sent on to the home page.
     "dang-nhap/": [Check("get", "/dang-nhap/", {**everyone(302), "anonymous": 200})],
     "dang-xuat/": [Check("get", "/dang-xuat/", everyone(200))],
@@ -134,6 +145,14 @@ POLICY: dict[str, list[Check]] = {
             api=True,
         ),
     ],
+    "api/v1/reports/index766": [
+        Check(
+            "get",
+            "/api/v1/reports/index766?unit=H12.99&from=2026-03-01&to=2026-03-31",
+            {"anonymous": 401, "citizen": 403, "other_unit": 403, "officer": 200},
+            api=True,
+        )
+    ],
     "can-bo/": [
         Check("get", "/can-bo/", {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200})
     ],
@@ -162,6 +181,27 @@ POLICY: dict[str, list[Check]] = {
             "/can-bo/bao-cao/?don_vi=H12.99&tu=2026-03-01&den=2026-03-31&dinh_dang=xlsx",
             {"anonymous": LOGIN, "citizen": 403, "other_unit": 403, "officer": 200},
         ),
+    ],
+    "can-bo/bao-cao/diem-nghen/": [
+        Check(
+            "get",
+            "/can-bo/bao-cao/diem-nghen/?tu=2026-03-01&den=2026-03-31",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
+        )
+    ],
+    "can-bo/bao-cao/766/": [
+        Check(
+            "get",
+            "/can-bo/bao-cao/766/?don_vi=H12.99&tu=2026-03-01&den=2026-03-31",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 403, "officer": 200},
+        )
+    ],
+    "can-bo/bao-cao/766/ho-so/": [
+        Check(
+            "get",
+            "/can-bo/bao-cao/766/ho-so/?don_vi=H12.99&tu=2026-03-01&den=2026-03-31&chi_so=PROGRESS_ON_TIME&phan=mau",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 403, "officer": 200},
+        )
     ],
     "can-bo/tiep-nhan/": [
         Check(

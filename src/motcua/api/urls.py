@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 
 from .errors import install_error_handlers
-from .routers import auth, calendar, catalog, dossiers, org, reports
+from .routers import auth, calendar, catalog, dossiers, index766, org, reports
 
 api = NinjaAPI(
     title="motcua API",
@@ -18,3 +18,4 @@ api.add_router("/dossiers", dossiers.router)
 api.add_router("/public", dossiers.public_router)
 api.add_router("/register", dossiers.register_router)
 api.add_router("/reports", reports.router)
+api.add_router("/reports/index766", index766.router)

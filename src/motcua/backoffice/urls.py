@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dossier, intake, register, reports, worklists
+from .views import bottlenecks, dashboard, dossier, index766, intake, register, reports, worklists
 
 app_name = "backoffice"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("tra-cuu/", worklists.search, name="search"),
     path("so-theo-doi/", register.register, name="register"),
     path("bao-cao/", reports.report_summary, name="reports"),
+    path("bao-cao/diem-nghen/", bottlenecks.report_bottlenecks, name="bottlenecks"),
+    path("bao-cao/766/", index766.index766_page, name="index766"),
+    path("bao-cao/766/ho-so/", index766.index766_dossier_list, name="index766_dossiers"),
+    path("bang-dieu-khien/", dashboard.dashboard, name="dashboard"),
     path("tiep-nhan/", intake.intake, name="intake"),
     path("tiep-nhan/thu-tuc/", intake.procedure_options, name="intake_procedures"),
     path("tiep-nhan/xem-truoc/", intake.preview, name="intake_preview"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import figures, views
 
 app_name = "portal"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("thu-tuc/", views.procedure_list, name="procedure_list"),
     path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure_detail"),
     path("tra-cuu/", views.status_lookup, name="status_lookup"),
+    path("so-lieu/", figures.figures_index, name="figures"),
+    path("so-lieu/du-lieu-mo.csv", figures.open_data_csv, name="figures_csv"),
+    path("so-lieu/du-lieu-mo.json", figures.open_data_json, name="figures_json"),
+    path("so-lieu/<str:code>/", figures.figures_unit, name="figures_unit"),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
 ]

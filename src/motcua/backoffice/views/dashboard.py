@@ -1,0 +1,110 @@
+"""Bảng điều khiển: the operations dashboard of a unit — key numbers and charts for a period, refreshed every
+five minutes, printable."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.reports import charts
+from motcua.reports.dashboard import (
+    index766_by_unit,
+    on_time_rate_over_time,
+    overdue_now_by_unit,
+    received_per_day,
+    satisfaction,
+)
+from motcua.reports.selectors import report_units_for_user, summary
+
+from .common import bo_render, error_page, staff_required
+
+DEFAULT_DAYS = 30
+REFRESH_SECONDS = 300
+
+
+def _parse(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@staff_required
+def dashboard(request):
+    units = list(report_units_for_user(request.user))
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    date_to = _parse(request.GET.get("den")) or today
+    date_from = _parse(request.GET.get("tu")) or date_to - timedelta(days=DEFAULT_DAYS - 1)
+    for name in ("tu", "den"):
+        if request.GET.get(name) and _parse(request.GET.get(name)) is None:
+            errors[name] = _("Ngày không hợp lệ (định dạng yyyy-mm-dd).")
+    unit_code = request.GET.get("don_vi") or ""
+    unit = next((u for u in units if u.agency_code == unit_code), None)
+    if unit_code and unit is None:
+        return error_page(
+            request,
+            status=403,
+            title=_("Không có quyền xem số liệu"),
+            message=_("Bạn không được xem số liệu của đơn vị “%(code)s”.") % {"code": unit_code},
+        )
+    context = {
+        "units": units,
+        "unit_code": unit_code,
+        "date_from": date_from,
+        "date_to": date_to,
+        "errors": errors,
+        "refresh_seconds": REFRESH_SECONDS,
+        "updated_at": timezone.localtime(),
+        "result": None,
+    }
+    if not errors:
+        try:
+            result = summary(date_from=date_from, date_to=date_to, unit=unit, user=request.user)
+        except ValidationFailed as error:
+            errors["den" if "to" in (error.details or {}) else "tu"] = error.message
+        except NotPermitted as error:
+            return error_page(
+                request, status=403, title=_("Không có quyền xem số liệu"), message=error.message
+            )
+        else:
+            context.update(_figures(result, date_from=date_from, date_to=date_to))
+    return bo_render(request, "backoffice/dashboard.html", context, status=422 if errors else 200)
+
+
+def _figures(result, *, date_from: date, date_to: date) -> dict:
+    unit = result.unit
+    period = {"unit": unit, "date_from": date_from, "date_to": date_to}
+    overdue = overdue_now_by_unit(unit=unit)
+    granularity, points = on_time_rate_over_time(**period)
+    index766 = index766_by_unit(**period)
+    return {
+        "result": result,
+        "unit_code": unit.agency_code if unit else "",
+        "overdue_now": sum(row.value for row in overdue),
+        "satisfaction": satisfaction(**period),
+        "received_chart": charts.received_per_day_chart(
+            received_per_day(**period), title=_("Hồ sơ tiếp nhận theo ngày và hình thức nộp")
+        ),
+        "on_time_chart": charts.on_time_chart(
+            granularity,
+            points,
+            title=_("Tỷ lệ giải quyết đúng hạn theo tuần")
+            if granularity == "week"
+            else _("Tỷ lệ giải quyết đúng hạn theo tháng"),
+        ),
+        "overdue_chart": charts.by_unit_chart(
+            overdue, title=_("Hồ sơ đang quá hạn theo cơ quan giải quyết"), series_label=_("Quá hạn")
+        )
+        if overdue
+        else None,
+        "index766_chart": charts.by_unit_chart(
+            index766,
+            title=_("Chỉ số phục vụ (Quyết định 766) theo đơn vị"),
+            series_label=_("Điểm"),
+            percent=True,
+        )
+        if index766
+        else None,
+    }

@@ -1,0 +1,307 @@
+"""Figures for the operations dashboard and the public figures pages (issue "Figures" §3).
+
+The definitions are those of `summary` (docs/reports.md): a dossier belongs to a unit when its competent or
+its receiving unit lies in the unit's subtree, and is counted once. Every series here is an aggregated query
+(`Trunc…` + `Count(filter=…)`); Python only fills the empty days and sums the aggregated groups of the
+subtrees, never walks the dossiers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from motcua.dossiers.enums import Channel, Timeliness
+from motcua.dossiers.models import Dossier
+from motcua.org.models import Unit
+from motcua.org.selectors import unit_subtree_ids, unit_tree_children
+from motcua.workcal.calendar import LOCAL_TZ
+
+from .selectors import _measures, _not_finished_before, period_bounds
+
+ONLINE_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE)
+ON_TIME = (Timeliness.EARLY, Timeliness.ON_TIME)
+# Longer periods show the on-time rate per month rather than per week.
+WEEKLY_UP_TO_DAYS = 92
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 4) if denominator else None
+
+
+def _scope(unit: Unit | None) -> Q:
+    if unit is None:
+        return Q()
+    subtree = unit_subtree_ids([unit.pk])
+    return Q(competent_unit_id__in=subtree) | Q(receiving_unit_id__in=subtree)
+
+
+# --- dashboard series ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RatePoint:
+    start: date  # first day of the week or month
+    resolved: int
+    on_time: int  # early + on time
+
+    @property
+    def rate(self) -> float | None:
+        return _ratio(self.on_time, self.resolved)
+
+
+@dataclass(frozen=True)
+class UnitCount:
+    code: str
+    name: str
+    value: int | float | None
+
+
+def received_per_day(*, unit: Unit | None, date_from: date, date_to: date) -> dict[str, list]:
+    """Dossiers received on each local day of the period, per channel: {"days": [...], channel: [counts]}.
+    Days without dossiers are zeros, so the series line up with `days`."""
+    start, end = period_bounds(date_from, date_to)
+    groups = (
+        Dossier.objects.filter(_scope(unit), received_at__gte=start, received_at__lt=end)
+        .annotate(day=TruncDate("received_at", tzinfo=LOCAL_TZ))
+        .order_by()
+        .values("day", "channel")
+        .annotate(count=Count("pk"))
+    )
+    days = [date_from + timedelta(days=offset) for offset in range((date_to - date_from).days + 1)]
+    index = {day: position for position, day in enumerate(days)}
+    series: dict[str, list] = {"days": days, **{channel: [0] * len(days) for channel in Channel.values}}
+    for group in groups:
+        if group["day"] in index and group["channel"] in series:
+            series[group["channel"]][index[group["day"]]] = group["count"]
+    return series
+
+
+def on_time_rate_over_time(
+    *, unit: Unit | None, date_from: date, date_to: date
+) -> tuple[str, list[RatePoint]]:
+    """The on-time rate of the dossiers resolved in each week (periods up to ~3 months) or month:
+    ("week" | "month", points). Weeks and months without results are left out (no rate, never 0 %)."""
+    start, end = period_bounds(date_from, date_to)
+    granularity = "week" if (date_to - date_from).days < WEEKLY_UP_TO_DAYS else "month"
+    trunc = TruncWeek if granularity == "week" else TruncMonth
+    groups = (
+        Dossier.objects.filter(_scope(unit), result_ready_at__gte=start, result_ready_at__lt=end)
+        .annotate(bucket=trunc("result_ready_at", tzinfo=LOCAL_TZ))
+        .order_by()
+        .values("bucket")
+        .annotate(resolved=Count("pk"), on_time=Count("pk", filter=Q(timeliness__in=ON_TIME)))
+        .order_by("bucket")
+    )
+    points = [
+        RatePoint(start=_local_date(g["bucket"]), resolved=g["resolved"], on_time=g["on_time"])
+        for g in groups
+    ]
+    return granularity, points
+
+
+def overdue_now_by_unit(*, unit: Unit | None, now: datetime | None = None) -> list[UnitCount]:
+    """Dossiers overdue at this instant per competent unit, most first — the "in progress, overdue" of
+    `summary` taken at `now` (a dossier paused in time is within time)."""
+    now = now or timezone.now()
+    overdue = _measures(now, now)["in_progress_overdue"]
+    groups = (
+        Dossier.objects.filter(_scope(unit))
+        .filter(Q(received_at__lt=now) & _not_finished_before(now), due_at__lt=now)
+        .order_by()
+        .values("competent_unit_id")
+        .annotate(overdue=overdue)
+        .filter(overdue__gt=0)
+    )
+    counts = {g["competent_unit_id"]: g["overdue"] for g in groups}
+    units = Unit.objects.in_bulk([pk for pk in counts if pk is not None])
+    rows = [
+        UnitCount(code=units[pk].agency_code, name=units[pk].name, value=count)
+        for pk, count in counts.items()
+        if pk in units
+    ]
+    return sorted(rows, key=lambda row: (-row.value, row.code))
+
+
+def satisfaction(*, unit: Unit | None, date_from: date, date_to: date) -> float | None:
+    """Never invented: there are no ratings per dossier yet (they arrive with the citizen portal, DESIGN §9),
+    so the dashboard shows "chưa có dữ liệu"."""
+    return None
+
+
+def index766_by_unit(*, unit: Unit | None, date_from: date, date_to: date) -> list[UnitCount] | None:
+    """Hook for the Decision 766 index (reports/index766.py, built separately). None while that module
+    does not exist: the dashboard then shows "chưa tính"."""
+    try:
+        from . import index766 as module  # noqa: PLC0415 - optional, being written in parallel
+    except ImportError:
+        return None
+    function = getattr(module, "index766", None)
+    if function is None:
+        return None
+    return _index766_rows(function, unit=unit, date_from=date_from, date_to=date_to)
+
+
+def _index766_rows(function, *, unit, date_from, date_to) -> list[UnitCount] | None:
+    """The unit's points and each direct sub-unit's (index766(..., with_children=True)); None when the
+    function's signature differs from the one this was written against."""
+    try:
+        result = function(unit=unit, date_from=date_from, date_to=date_to, with_children=True)
+        rows = []
+        if result.unit is not None:
+            rows.append(UnitCount(code=result.unit.agency_code, name=result.unit.name, value=result.points))
+        for child, groups in result.children:
+            points = round(sum(group.points for group in groups), 2)
+            rows.append(UnitCount(code=child.agency_code, name=child.name, value=points))
+    except (TypeError, AttributeError):
+        return None
+    return rows
+
+
+def _local_date(value) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value, LOCAL_TZ).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+# --- figures per unit and month (public pages, open data) ----------------------------------------------------
+OPEN_DATA_COLUMNS = (
+    "unit_code",
+    "unit_name",
+    "month",
+    "received",
+    "received_online",
+    "received_postal",
+    "resolved",
+    "resolved_on_time",
+    "resolved_late",
+    "on_time_rate",
+)
+_COUNTS = ("received", "received_online", "received_postal", "resolved", "resolved_on_time", "resolved_late")
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    unit_code: str
+    unit_name: str
+    month: str  # YYYY-MM
+    received: int = 0
+    received_online: int = 0  # online + assisted online
+    received_postal: int = 0
+    resolved: int = 0
+    resolved_on_time: int = 0  # early + on time
+    resolved_late: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _ratio(self.resolved_on_time, self.resolved)
+
+    @property
+    def online_rate(self) -> float | None:
+        return _ratio(self.received_online, self.received)
+
+    def as_row(self) -> dict:
+        return {name: getattr(self, name) for name in OPEN_DATA_COLUMNS}
+
+
+def last_months(*, count: int = 12, today: date | None = None) -> list[date]:
+    """The first days of the last `count` months, the current (partial) month last."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def public_units(*, root: Unit | None = None) -> QuerySet[Unit]:
+    """Active units whose figures are published: all of them, or `root` and its sub-units."""
+    qs = Unit.objects.filter(is_active=True).order_by("agency_code")
+    if root is not None:
+        qs = qs.filter(pk__in=unit_subtree_ids([root.pk]))
+    return qs
+
+
+def monthly_figures(*, units: Iterable[Unit], months: list[date]) -> list[MonthFigures]:
+    """One row per unit and month (units in the given order, months ascending), each unit with its sub-units,
+    by the definitions of `summary`. Two aggregated queries whatever the number of units: the counts are
+    grouped by (competent unit, receiving unit, month) and each unit sums the groups that touch its subtree,
+    so a dossier whose competent and receiving units are both in it is still counted once."""
+    units = list(units)
+    if not units or not months:
+        return []
+    start, _ = period_bounds(months[0], months[0])
+    last = months[-1]
+    following = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    end, _ = period_bounds(following, following)
+    received = _grouped(
+        "received_at",
+        start,
+        end,
+        received=Count("pk"),
+        received_online=Count("pk", filter=Q(channel__in=ONLINE_CHANNELS)),
+        received_postal=Count("pk", filter=Q(channel=Channel.POSTAL)),
+    )
+    resolved = _grouped(
+        "result_ready_at",
+        start,
+        end,
+        resolved=Count("pk"),
+        resolved_on_time=Count("pk", filter=Q(timeliness__in=ON_TIME)),
+        resolved_late=Count("pk", filter=Q(timeliness=Timeliness.LATE)),
+    )
+    children = unit_tree_children()
+    rows = []
+    for unit in units:
+        subtree = _subtree(unit.pk, children)
+        totals: dict[str, dict[str, int]] = {}
+        for groups in (received, resolved):
+            for group in groups:
+                if group["competent_unit_id"] in subtree or group["receiving_unit_id"] in subtree:
+                    month = totals.setdefault(group["month"], dict.fromkeys(_COUNTS, 0))
+                    for name in _COUNTS:
+                        month[name] += group.get(name, 0)
+        for first_day in months:
+            key = f"{first_day:%Y-%m}"
+            rows.append(
+                MonthFigures(
+                    unit_code=unit.agency_code, unit_name=unit.name, month=key, **totals.get(key, {})
+                )
+            )
+    return rows
+
+
+def totals_by_unit(rows: Iterable[MonthFigures]) -> dict[str, MonthFigures]:
+    """The months of each unit added up (counts add up across months; rates are recomputed)."""
+    out: dict[str, MonthFigures] = {}
+    for row in rows:
+        previous = out.get(row.unit_code)
+        counts = {name: getattr(row, name) + (getattr(previous, name) if previous else 0) for name in _COUNTS}
+        out[row.unit_code] = MonthFigures(
+            unit_code=row.unit_code, unit_name=row.unit_name, month="", **counts
+        )
+    return out
+
+
+def _grouped(column: str, start: datetime, end: datetime, **measures) -> list[dict]:
+    groups = (
+        Dossier.objects.filter(**{f"{column}__gte": start, f"{column}__lt": end})
+        .annotate(bucket=TruncMonth(column, tzinfo=LOCAL_TZ))
+        .order_by()
+        .values("competent_unit_id", "receiving_unit_id", "bucket")
+        .annotate(**measures)
+    )
+    return [{**g, "month": f"{_local_date(g['bucket']):%Y-%m}"} for g in groups]
+
+
+def _subtree(unit_id: int, children: dict) -> set[int]:
+    seen, stack = set(), [unit_id]
+    while stack:
+        current = stack.pop()
+        if current not in seen:
+            seen.add(current)
+            stack.extend(children.get(current, ()))
+    return seen

@@ -1,0 +1,522 @@
+"""Decision 766/QĐ-TTg: the index set for directing and evaluating the quality of administrative services,
+as the Cổng DVCQG computes it today (legal-spec §3.2: six groups, 100 points).
+
+The indicators are data (`INDICATORS`): code, group, Vietnamese name, maximum, formula, source, and either
+the dossier conditions of its numerator and denominator (computed here), an administrator-entered value
+(`ManualIndicatorValue`), or neither ("not computed", with the reason). Nothing is ever invented: an
+indicator without data has no points, and the group and total points come with `max_computed`, the maximum
+of the indicators that were actually scored, so that a partial total is never read as a full score.
+
+The dossier conditions are the ones of the statistics report (`reports.selectors`): the same definitions of
+received, carried over, resolved early or on time, in progress within time and digitised (docs/reports.md).
+Every count of a unit is one aggregated query, and the drill-down (`index766_dossiers`) filters with the
+very same conditions, so it lists exactly the dossiers that were counted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.catalog.enums import OnlineLevel
+from motcua.core.exceptions import ValidationFailed
+from motcua.dossiers.enums import Channel
+from motcua.dossiers.models import Dossier
+from motcua.org.models import Unit
+from motcua.org.selectors import unit_subtree_ids
+
+from .models import ManualIndicatorValue
+from .selectors import _measures, _relevant, _scoped_unit, period_bounds
+
+ONLINE_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE)
+
+
+class Part:
+    NUMERATOR = "tu"
+    DENOMINATOR = "mau"
+
+
+class State:
+    COMPUTED = "computed"  # from the system's dossiers
+    MANUAL = "manual"  # entered by an administrator for this unit and period
+    NO_DATA = "no_data"  # computable, but nothing to count in the period (denominator 0)
+    NOT_COMPUTED = "not_computed"  # the system does not hold the data
+
+
+# --- the indicators, as data ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: Promise
+    maximum: int
+    source: str
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("A", gettext_lazy("Công khai, minh bạch"), 18, "legal-spec §3.2 A; Cổng DVCQG transparency"),
+    Group("B", gettext_lazy("Tiến độ giải quyết"), 20, "legal-spec §3.2 B; Cổng DVCQG dvc-progress-tree"),
+    Group(
+        "C", gettext_lazy("Dịch vụ công trực tuyến"), 12, "legal-spec §3.2 C; Cổng DVCQG provide-online-tree"
+    ),
+    Group(
+        "D",
+        gettext_lazy("Thanh toán trực tuyến"),
+        10,
+        "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree",
+    ),
+    Group("E", gettext_lazy("Số hóa hồ sơ"), 22, "legal-spec §3.2 E; Cổng DVCQG dossier-digitized"),
+    Group("F", gettext_lazy("Mức độ hài lòng"), 18, "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction"),
+)
+
+# (start, end) of the period → the dossier condition of a numerator or denominator.
+Condition = Callable[[datetime, datetime], Q]
+
+
+def _proportional(maximum: float, ratio: float) -> float:
+    """score = min(max, max × ratio) (legal-spec §3.2 A, B, C, E)."""
+    return min(maximum, maximum * ratio)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    group: str
+    name: Promise
+    maximum: int
+    formula: Promise
+    source: str
+    numerator: Condition | None = None
+    denominator: Condition | None = None
+    is_manual: bool = False  # an administrator may enter the ratio (ManualIndicatorValue)
+    reason: Promise | None = None  # why it is not computed from the system's data
+    score: Callable[[float, float], float] = _proportional
+
+    @property
+    def is_computed(self) -> bool:
+        return self.numerator is not None and self.denominator is not None
+
+
+def _figure(*names: str) -> Condition:
+    """The union of figures of the statistics report, by their names in `reports.selectors._measures`."""
+
+    def condition(start: datetime, end: datetime) -> Q:
+        measures = _measures(start, end)
+        result = Q()
+        for name in names:
+            result |= measures[name].filter
+        return result
+
+    return condition
+
+
+def _end_to_end_received(start: datetime, end: datetime) -> Q:
+    return _measures(start, end)["received"].filter & Q(
+        procedure_version__online_level=OnlineLevel.END_TO_END
+    )
+
+
+def _end_to_end_online(start: datetime, end: datetime) -> Q:
+    return _end_to_end_received(start, end) & Q(channel__in=ONLINE_CHANNELS)
+
+
+NO_PORTAL_SYNC = gettext_lazy("Hệ thống chưa đồng bộ trạng thái hồ sơ với Cổng Dịch vụ công quốc gia.")
+NO_PAYMENT = gettext_lazy(
+    "Hệ thống có biểu phí, lệ phí nhưng chưa có dữ liệu thanh toán trực tuyến (giao dịch, trạng thái nộp)."
+)
+NO_RATINGS = gettext_lazy(
+    "Đánh giá của người dân và phản ánh, kiến nghị sẽ có khi triển khai cổng dịch vụ công."
+)
+NO_DATA_REUSE = gettext_lazy(
+    "Hệ thống chưa ghi nhận việc khai thác dữ liệu đã có (cắt giảm, thay thế giấy tờ)."
+)
+NO_E_RESULT = gettext_lazy("Hệ thống chưa ghi nhận kết quả điện tử có giá trị pháp lý của hồ sơ.")
+MANUAL_ONLY = gettext_lazy("Dữ liệu nằm ngoài hệ thống: quản trị viên nhập tỷ lệ cho đơn vị và kỳ báo cáo.")
+
+INDICATORS: tuple[Indicator, ...] = (
+    # A. Công khai, minh bạch — 18
+    Indicator(
+        "PUBLISH_ON_TIME",
+        "A",
+        gettext_lazy("Tỷ lệ TTHC được công bố đúng hạn"),
+        6,
+        gettext_lazy("6 × (TTHC công bố đúng hạn ÷ TTHC phải công bố trong kỳ)"),
+        "legal-spec §3.2 A; Cổng DVCQG transparency PUBLISH_ON_TIME",
+        is_manual=True,
+        reason=MANUAL_ONLY,
+    ),
+    Indicator(
+        "PUBLIC_UPDATE_ON_TIME",
+        "A",
+        gettext_lazy("Tỷ lệ TTHC được cập nhật, công khai đúng hạn trên CSDLQG về TTHC"),
+        4,
+        gettext_lazy("4 × (TTHC cập nhật, công khai đúng hạn ÷ TTHC phải cập nhật)"),
+        "legal-spec §3.2 A; Cổng DVCQG transparency PUBLIC_UPDATE_ON_TIME",
+        is_manual=True,
+        reason=MANUAL_ONLY,
+    ),
+    Indicator(
+        "PUBLIC_CONTENT_FULL",
+        "A",
+        gettext_lazy("Tỷ lệ TTHC công khai đầy đủ các bộ phận cấu thành"),
+        2,
+        gettext_lazy("2 × (TTHC công khai đầy đủ ÷ TTHC đã công khai)"),
+        "legal-spec §3.2 A; Cổng DVCQG transparency PUBLIC_CONTENT_FULL",
+        is_manual=True,
+        reason=MANUAL_ONLY,
+    ),
+    Indicator(
+        "DOSSIER_SYNC",
+        "A",
+        gettext_lazy("Tỷ lệ hồ sơ được đồng bộ trạng thái theo thời gian thực với Cổng DVCQG"),
+        6,
+        gettext_lazy(
+            "6 × (hồ sơ đồng bộ kịp thời các bước tiếp nhận, xử lý ÷ hồ sơ tiếp nhận, đang xử lý, trả kết quả "
+            "trong kỳ)"
+        ),
+        "legal-spec §3.2 A; Cổng DVCQG transparency DOSSIER_SYNC",
+        reason=NO_PORTAL_SYNC,
+    ),
+    # B. Tiến độ giải quyết — 20
+    Indicator(
+        "PROGRESS_ON_TIME",
+        "B",
+        gettext_lazy("Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn (kể cả hồ sơ đang giải quyết trong hạn)"),
+        20,
+        gettext_lazy(
+            "20 × (giải quyết trước hạn + đúng hạn + đang giải quyết trong hạn) ÷ (kỳ trước chuyển qua + mới "
+            "tiếp nhận)"
+        ),
+        "legal-spec §3.2 B; Cổng DVCQG dvc-progress-tree (20 × totalOnTime ÷ totalReceived); "
+        "định nghĩa số liệu: docs/reports.md",
+        numerator=_figure("resolved_early", "resolved_on_time", "in_progress_on_time"),
+        denominator=_figure("carried_over", "received"),
+    ),
+    # C. Dịch vụ công trực tuyến — 12
+    Indicator(
+        "ONLINE_END_TO_END",
+        "C",
+        gettext_lazy("Tỷ lệ hồ sơ trực tuyến toàn trình trên hồ sơ của TTHC đủ điều kiện toàn trình"),
+        12,
+        gettext_lazy(
+            "12 × (hồ sơ nộp trực tuyến, kể cả trực tuyến có hỗ trợ, của TTHC mức toàn trình ÷ hồ sơ tiếp nhận "
+            "trong kỳ của TTHC mức toàn trình)"
+        ),
+        "legal-spec §3.2 C; Cổng DVCQG provide-online-tree (cách chấm điểm con chưa được xác lập); "
+        "mức độ: ProcedureVersion.online_level",
+        numerator=_end_to_end_online,
+        denominator=_end_to_end_received,
+    ),
+    # D. Thanh toán trực tuyến — 10: 6×A + min(2, 2.5×B) + 2.5×C
+    Indicator(
+        "PAYMENT_DOSSIERS_ONLINE",
+        "D",
+        gettext_lazy("Tỷ lệ hồ sơ thanh toán trực tuyến trên hồ sơ có nghĩa vụ tài chính"),
+        6,
+        gettext_lazy("6 × (hồ sơ thanh toán trực tuyến ÷ hồ sơ có nghĩa vụ tài chính)"),
+        "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree",
+        reason=NO_PAYMENT,
+    ),
+    Indicator(
+        "PAYMENT_FORMALITY_WITH_TRANSACTIONS",
+        "D",
+        gettext_lazy("Tỷ lệ TTHC đã phát sinh giao dịch thanh toán trực tuyến"),
+        2,
+        gettext_lazy("min(2; 2,5 × TTHC có giao dịch thanh toán trực tuyến ÷ TTHC có nghĩa vụ tài chính)"),
+        "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree",
+        reason=NO_PAYMENT,
+        score=lambda maximum, ratio: min(maximum, 2.5 * ratio),
+    ),
+    Indicator(
+        "PAYMENT_FORMALITY_OFFERED",
+        "D",
+        gettext_lazy("Tỷ lệ TTHC có nghĩa vụ tài chính được cung cấp thanh toán trên Cổng DVCQG"),
+        2,
+        gettext_lazy("min(2; 2,5 × TTHC cung cấp thanh toán trực tuyến ÷ TTHC có nghĩa vụ tài chính)"),
+        "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree",
+        reason=NO_PAYMENT,
+        score=lambda maximum, ratio: min(maximum, 2.5 * ratio),
+    ),
+    # E. Số hóa hồ sơ — 22
+    Indicator(
+        "ORIGINAL_RESULT_AVAILABLE",
+        "E",
+        gettext_lazy("Tỷ lệ hồ sơ đã giải quyết được cấp kết quả điện tử có giá trị pháp lý"),
+        6,
+        gettext_lazy(
+            "min(6; 6 × hồ sơ có kết quả điện tử ÷ hồ sơ hoàn thành của TTHC có kết quả bằng văn bản)"
+        ),
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized ORIGINAL_RESULT_AVAILABLE",
+        reason=NO_E_RESULT,
+    ),
+    Indicator(
+        "SO_HOA_GIAY_TO_GIAI_QUYET",
+        "E",
+        gettext_lazy("Tỷ lệ hồ sơ được số hóa thành phần hồ sơ"),
+        4,
+        gettext_lazy(
+            "min(4; 4 × hồ sơ giấy mới tiếp nhận có mọi giấy tờ đã số hóa ÷ hồ sơ giấy mới tiếp nhận có giấy tờ)"
+        ),
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized SO_HOA_GIAY_TO_GIAI_QUYET; "
+        "DossierDocument.is_digitised, chỉ hồ sơ trực tiếp và bưu chính (docs/reports.md)",
+        numerator=_figure("digitised"),
+        denominator=_figure("digitisable"),
+    ),
+    Indicator(
+        "ELECTRONIC_CERTIFIED_COPY",
+        "E",
+        gettext_lazy("Tỷ lệ cấp xã cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính"),
+        2,
+        gettext_lazy("min(2; 2 × xã cung cấp chứng thực điện tử ÷ số xã)"),
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized ELECTRONIC_CERTIFIED_COPY",
+        is_manual=True,
+        reason=MANUAL_ONLY,
+    ),
+    Indicator(
+        "REUSED_DIGITIZED_DATA",
+        "E",
+        gettext_lazy("Tỷ lệ hồ sơ được cắt giảm, thay thế thành phần bằng dữ liệu đã có"),
+        2,
+        gettext_lazy("min(2; 2 × tỷ lệ ÷ 80 %) — đạt 80 % là đủ điểm"),
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized REUSED_DIGITIZED_DATA",
+        reason=NO_DATA_REUSE,
+        score=lambda maximum, ratio: min(maximum, maximum * ratio / 0.8),
+    ),
+    Indicator(
+        "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
+        "E",
+        gettext_lazy("Tỷ lệ hồ sơ số hóa được kết nối, chia sẻ để tái sử dụng"),
+        4,
+        gettext_lazy("min(4; 4 × hồ sơ số hóa được kết nối, chia sẻ ÷ hồ sơ số hóa)"),
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
+        reason=NO_PORTAL_SYNC,
+    ),
+    Indicator(
+        "CITIZEN_DATA_CONNECTED_DOSSIER",
+        "E",
+        gettext_lazy("Tỷ lệ hồ sơ sử dụng dữ liệu từ CSDL quốc gia về dân cư"),
+        2,
+        gettext_lazy("min(2; 2 × hồ sơ khai thác dữ liệu dân cư ÷ hồ sơ tiếp nhận) — cấp tỉnh"),
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized CITIZEN_DATA_CONNECTED_DOSSIER",
+        reason=NO_DATA_REUSE,
+    ),
+    Indicator(
+        "CITIZEN_DATA_CONNECTED_FORMALITY",
+        "E",
+        gettext_lazy(
+            "Tỷ lệ TTHC kết nối dữ liệu dân cư, chuẩn hóa trường dữ liệu theo từ điển dữ liệu dùng chung"
+        ),
+        2,
+        gettext_lazy("min(2; 2 × TTHC đã kết nối ÷ TTHC) — cấp tỉnh"),
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized CITIZEN_DATA_CONNECTED_FORMALITY",
+        is_manual=True,
+        reason=MANUAL_ONLY,
+    ),
+    # F. Mức độ hài lòng — 18
+    Indicator(
+        "PETITION_PROCESSING_ON_TIME",
+        "F",
+        gettext_lazy("Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn (kể cả đang xử lý trong hạn)"),
+        6,
+        gettext_lazy("6 × tỷ lệ; 6 điểm khi không có phản ánh, kiến nghị"),
+        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction PETITION_PROCESSING_ON_TIME",
+        reason=NO_RATINGS,
+    ),
+    Indicator(
+        "PETITION_HANDLING_SATISFACTION",
+        "F",
+        gettext_lazy("Tỷ lệ hài lòng về việc xử lý phản ánh, kiến nghị"),
+        6,
+        gettext_lazy(
+            "6 × (phản ánh − bị đánh giá không hài lòng, phản ánh lại hoặc quá hạn) ÷ phản ánh đã xử lý"
+        ),
+        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction PETITION_HANDLING_SATISFACTION",
+        reason=NO_RATINGS,
+    ),
+    Indicator(
+        "DOSSIER_RECEIVING_SATISFACTION",
+        "F",
+        gettext_lazy("Tỷ lệ hài lòng về tiếp nhận, giải quyết TTHC"),
+        6,
+        gettext_lazy(
+            "min(6; 6 × tỷ lệ ÷ 90 %), tỷ lệ = (hồ sơ − bị đánh giá không hài lòng, bị khiếu nại hoặc quá hạn) "
+            "÷ hồ sơ"
+        ),
+        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction DOSSIER_RECEIVING_SATISFACTION",
+        reason=NO_RATINGS,
+        score=lambda maximum, ratio: min(maximum, maximum * ratio / 0.9),
+    ),
+)
+
+INDICATORS_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+assert {i.group for i in INDICATORS} == {g.code for g in GROUPS}
+assert all(sum(i.maximum for i in INDICATORS if i.group == g.code) == g.maximum for g in GROUPS), (
+    "the indicators of a group add up to its maximum (legal-spec §3.2)"
+)
+assert sum(g.maximum for g in GROUPS) == 100
+
+
+def manual_indicator_choices() -> list[tuple[str, str]]:
+    return [(i.code, f"{i.group}. {i.code} – {i.name}") for i in INDICATORS if i.is_manual]
+
+
+# --- results -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator: Indicator
+    state: str
+    numerator: int | None = None
+    denominator: int | None = None
+    ratio: float | None = None
+    points: float | None = None
+    note: str = ""
+
+    @property
+    def is_scored(self) -> bool:
+        return self.points is not None
+
+    @property
+    def reason(self) -> str:
+        if self.state == State.NO_DATA:
+            return _("Không có hồ sơ nào thuộc mẫu số trong kỳ.")
+        if self.state == State.NOT_COMPUTED:
+            return str(self.indicator.reason or "")
+        return ""
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    group: Group
+    indicators: list[IndicatorResult]
+
+    @property
+    def points(self) -> float:
+        return round(sum(r.points for r in self.indicators if r.points is not None), 2)
+
+    @property
+    def max_computed(self) -> int:
+        return sum(r.indicator.maximum for r in self.indicators if r.is_scored)
+
+
+@dataclass(frozen=True)
+class Index766:
+    date_from: date
+    date_to: date
+    unit: Unit | None
+    groups: list[GroupResult]
+    children: list[tuple[Unit, list[GroupResult]]] = field(default_factory=list)
+
+    @property
+    def points(self) -> float:
+        return round(sum(g.points for g in self.groups), 2)
+
+    @property
+    def max_computed(self) -> int:
+        return sum(g.max_computed for g in self.groups)
+
+    @property
+    def maximum(self) -> int:
+        return sum(g.group.maximum for g in self.groups)
+
+
+# --- computation ---------------------------------------------------------------------------------------------
+def _scope(unit: Unit | None) -> Q:
+    """As in the statistics report: the competent or the receiving unit lies in the unit's subtree."""
+    if unit is None:
+        return Q()
+    subtree = unit_subtree_ids([unit.pk])
+    return Q(competent_unit_id__in=subtree) | Q(receiving_unit_id__in=subtree)
+
+
+def _manual_values(*, unit: Unit | None, date_from: date, date_to: date) -> dict[str, ManualIndicatorValue]:
+    values = ManualIndicatorValue.objects.filter(period_start=date_from, period_end=date_to)
+    values = values.filter(unit=unit) if unit is not None else values.filter(unit__isnull=True)
+    return {value.code: value for value in values}
+
+
+def _groups_for(*, unit: Unit | None, date_from: date, date_to: date, start, end) -> list[GroupResult]:
+    computed = [i for i in INDICATORS if i.is_computed]
+    measures = {}
+    for indicator in computed:
+        measures[f"{indicator.code}__n"] = Count("pk", filter=indicator.numerator(start, end))
+        measures[f"{indicator.code}__d"] = Count("pk", filter=indicator.denominator(start, end))
+    counts = Dossier.objects.filter(_relevant(start, end) & _scope(unit)).order_by().aggregate(**measures)
+    manual = _manual_values(unit=unit, date_from=date_from, date_to=date_to)
+    results: dict[str, list[IndicatorResult]] = {g.code: [] for g in GROUPS}
+    for indicator in INDICATORS:
+        results[indicator.group].append(_result(indicator, counts, manual.get(indicator.code)))
+    return [GroupResult(group=g, indicators=results[g.code]) for g in GROUPS]
+
+
+def _result(indicator: Indicator, counts: dict, manual: ManualIndicatorValue | None) -> IndicatorResult:
+    if indicator.is_computed:
+        numerator, denominator = counts[f"{indicator.code}__n"], counts[f"{indicator.code}__d"]
+        if not denominator:
+            return IndicatorResult(indicator, State.NO_DATA, numerator, denominator)
+        ratio = numerator / denominator
+        return IndicatorResult(
+            indicator,
+            State.COMPUTED,
+            numerator,
+            denominator,
+            ratio=round(ratio, 4),
+            points=round(indicator.score(indicator.maximum, ratio), 2),
+        )
+    if indicator.is_manual and manual is not None:
+        ratio = float(manual.value)
+        return IndicatorResult(
+            indicator,
+            State.MANUAL,
+            ratio=round(ratio, 4),
+            points=round(indicator.score(indicator.maximum, ratio), 2),
+            note=manual.note,
+        )
+    return IndicatorResult(indicator, State.NOT_COMPUTED)
+
+
+def index766(
+    *,
+    date_from: date,
+    date_to: date,
+    unit: Unit | None = None,
+    user=None,
+    with_children: bool = False,
+) -> Index766:
+    """Decision 766 points of a unit and its sub-units (or the province) for a period. With `user`, `unit`
+    must be one the officer sees (default: their highest unit), as for the statistics report. With
+    `with_children`, also the group points of each direct child unit (one aggregated query each)."""
+    start, end = period_bounds(date_from, date_to)
+    unit = _scoped_unit(user=user, unit=unit)
+    groups = _groups_for(unit=unit, date_from=date_from, date_to=date_to, start=start, end=end)
+    children = []
+    if with_children:
+        child_units = (
+            Unit.objects.filter(parent=unit) if unit is not None else Unit.objects.filter(parent__isnull=True)
+        )
+        for child in child_units.order_by("agency_code"):
+            child_groups = _groups_for(unit=child, date_from=date_from, date_to=date_to, start=start, end=end)
+            children.append((child, child_groups))
+    return Index766(date_from=date_from, date_to=date_to, unit=unit, groups=groups, children=children)
+
+
+def index766_dossiers(
+    *, code: str, part: str, date_from: date, date_to: date, unit: Unit | None = None, user=None
+) -> QuerySet[Dossier]:
+    """The dossiers behind the numerator (`part="tu"`) or the denominator (`"mau"`) of a computed indicator,
+    for a unit the officer sees: exactly the dossiers that were counted."""
+    indicator = INDICATORS_BY_CODE.get(code)
+    if indicator is None or not indicator.is_computed:
+        raise ValidationFailed(
+            _("Chỉ số không có danh sách hồ sơ (chỉ số không được tính từ hồ sơ của hệ thống)."),
+            details={"code": code},
+        )
+    if part not in (Part.NUMERATOR, Part.DENOMINATOR):
+        raise ValidationFailed(_("Phần của chỉ số phải là “tu” hoặc “mau”."), details={"part": part})
+    start, end = period_bounds(date_from, date_to)
+    unit = _scoped_unit(user=user, unit=unit)
+    condition = indicator.numerator if part == Part.NUMERATOR else indicator.denominator
+    return Dossier.objects.filter(_relevant(start, end) & _scope(unit)).filter(condition(start, end))

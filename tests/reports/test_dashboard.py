@@ -1,0 +1,104 @@
+"""The operations dashboard: its series on the March 2026 scenario (tests/reports/conftest.py), the page,
+and who may see it."""
+
+from datetime import date
+
+from motcua.reports.dashboard import (
+    index766_by_unit,
+    on_time_rate_over_time,
+    overdue_now_by_unit,
+    received_per_day,
+    satisfaction,
+)
+from motcua.reports.selectors import summary
+
+MARCH = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
+URL = "/can-bo/bang-dieu-khien/"
+
+
+def test_received_per_day_by_channel(scenario):
+    series = received_per_day(unit=None, **MARCH)
+    assert len(series["days"]) == 31 and series["days"][0] == date(2026, 3, 1)
+    day = {d: i for i, d in enumerate(series["days"])}
+    assert series["postal"][day[date(2026, 3, 2)]] == 1
+    assert series["online"][day[date(2026, 3, 9)]] == 1
+    assert series["assisted_online"][day[date(2026, 3, 10)]] == 1
+    assert series["counter"][day[date(2026, 3, 16)]] == 1
+    totals = summary(**MARCH).totals
+    assert sum(series["counter"]) == totals.received_counter == 7
+    assert sum(series["postal"]) + sum(series["online"]) + sum(series["assisted_online"]) == 3
+
+
+def test_on_time_rate_per_month_matches_summary(scenario):
+    granularity, points = on_time_rate_over_time(
+        unit=None, date_from=date(2026, 1, 1), date_to=date(2026, 4, 30)
+    )
+    assert granularity == "month"
+    march = next(p for p in points if p.start == date(2026, 3, 1))
+    assert (march.resolved, march.on_time, march.rate) == (7, 5, round(5 / 7, 4))
+
+
+def test_on_time_rate_per_week_for_short_periods(scenario):
+    granularity, points = on_time_rate_over_time(unit=None, **MARCH)
+    assert granularity == "week"
+    assert all(p.start.weekday() == 0 for p in points)
+    assert sum(p.resolved for p in points) == 7 and sum(p.on_time for p in points) == 5
+
+
+def test_overdue_now_by_unit(scenario, w):
+    # On 20 April: "overdue" (due 26 March) and "april" (received 1 April, 3 working days) are overdue;
+    # "supplement" waits for the citizen since before its due date, so it is within time.
+    rows = overdue_now_by_unit(unit=None)
+    assert [(r.code, r.value) for r in rows] == [("H12.04", 2)]
+    assert overdue_now_by_unit(unit=w.commune_centre) == []
+
+
+def test_satisfaction_and_index766_are_not_invented(scenario):
+    assert satisfaction(unit=None, **MARCH) is None
+    assert index766_by_unit(unit=None, **MARCH) is None or isinstance(
+        index766_by_unit(unit=None, **MARCH), list
+    )
+
+
+def test_page_shows_key_numbers_and_charts(client, scenario, w):
+    client.force_login(w.receiver)
+    response = client.get(URL, {"don_vi": "H12.99", "tu": "2026-03-01", "den": "2026-03-31"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The centre alone: everything but the commune's dossier (tests/reports/test_summary.py CENTRE_ONLY).
+    assert 'data-key="received">9<' in html
+    assert 'data-key="resolved">6<' in html
+    assert 'data-key="on_time_rate">67&nbsp;%<' in html
+    assert 'data-key="overdue_now">2<' in html
+    assert "chưa có dữ liệu" in html
+    assert html.count("<svg") >= 3
+    assert "<title" in html and "Hồ sơ tiếp nhận theo ngày và hình thức nộp</title>" in html
+    assert 'role="img"' in html
+    assert 'http-equiv="refresh" content="300"' in html
+    assert "@media print" in html
+
+
+def test_default_period_is_the_last_30_days(client, scenario, w):
+    client.force_login(w.receiver)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert (response.context["date_from"], response.context["date_to"]) == (
+        date(2026, 3, 22),
+        date(2026, 4, 20),
+    )
+
+
+def test_permissions(client, scenario, w):
+    assert client.get(URL).status_code == 302
+    client.force_login(w.citizen)
+    assert client.get(URL).status_code == 403
+    client.force_login(w.commune_receiver)
+    assert client.get(URL, {"don_vi": "H12.99"}).status_code == 403
+    assert client.get(URL, {"don_vi": "H12.50"}).status_code == 200
+
+
+def test_bad_dates_are_errors(client, scenario, w):
+    client.force_login(w.receiver)
+    response = client.get(URL, {"tu": "2026-03-31", "den": "2026-03-01"})
+    assert response.status_code == 422
+    assert "Có lỗi cần sửa" in response.content.decode()
