@@ -214,3 +214,13 @@ def test_page_shows_the_tables_and_the_at_risk_list(world, client):
     assert client.get(URL, {"don_vi": "H12.99"}).status_code == 403
     client.force_login(world.citizen)
     assert client.get(URL).status_code == 403
+
+
+def test_already_overdue_dossiers_are_not_at_risk_but_overdue(world):
+    # Two working days later C's 14 hours are gone: it belongs to the overdue worklist, not the at-risk list.
+    from motcua.workcal.selectors import calendar_for_unit
+
+    later = calendar_for_unit(world.d["C"].receiving_unit).add_working_hours(NOW, 16)
+    assert world.d["C"].code not in [
+        r.dossier.code for r in at_risk_dossiers(user=world.supervisor, now=later)
+    ]

@@ -375,7 +375,8 @@ def at_risk_dossiers(
             after = plan
             expected = sum(usual[s.pk] for s in after)
         expected = round(expected, 2)
-        if clock.remaining_hours is None or clock.remaining_hours >= expected:
+        # Already overdue dossiers belong to the overdue worklist; this list is for those still savable.
+        if clock.remaining_hours is None or clock.remaining_hours <= 0 or clock.remaining_hours >= expected:
             continue
         if current is not None:
             name, step_unit, assignee, is_current = current.name, current.unit, current.assignee, True
