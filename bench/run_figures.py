@@ -1,0 +1,232 @@
+"""Figures of the dossier register at scale, each against a naive baseline measured in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench \
+        .venv/bin/python bench/run_figures.py --dossiers 1000000 --years 10
+
+Creates and migrates the database if needed, loads the demo organisation and catalogue, synthesises dossiers
+up to --dossiers (motcua.demo.synth), then times each operation a bounded number of times and prints
+operation, median ms, p99 ms, baseline ms and ratio (baseline ÷ median). See bench/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+
+
+def ensure_database(url: str) -> None:
+    """CREATE DATABASE when it does not exist (PostgreSQL only)."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    if "postgresql" not in config["ENGINE"]:
+        return
+    admin = psycopg.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"] or "postgres",
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def timed(fn, *, repeats: int, budget: float) -> list[float]:
+    """Milliseconds of up to `repeats` calls, stopping early once `budget` seconds are spent."""
+    samples = []
+    spent_from = time.perf_counter()
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+        if time.perf_counter() - spent_from > budget:
+            break
+    return samples
+
+
+def p99(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--years", type=float, default=10)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=20, help="calls per operation at most")
+    parser.add_argument("--budget", type=float, default=30.0, help="seconds per operation at most")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        print("DATABASE_URL is required (a PostgreSQL database to fill).", file=sys.stderr)
+        return 2
+    ensure_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from motcua.demo.dossiers import _Actors
+    from motcua.demo.loader import demo_load
+    from motcua.demo.synth import synth, synth_columns_check
+    from motcua.dossiers.enums import Status
+    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.permissions import acting_unit_ids
+    from motcua.dossiers.selectors import dossier_public_status, dossier_worklist
+    from motcua.org.enums import Role, UnitKind
+    from motcua.org.models import Unit
+    from motcua.reports.selectors import period_bounds, summary
+
+    call_command("migrate", verbosity=0)
+    synth_columns_check()
+    demo_load()
+    have = Dossier.objects.count()
+    if have < args.dossiers:
+        print(f"synthesising {args.dossiers - have:,} dossiers over {args.years} years …", flush=True)
+        counts = synth(dossiers=args.dossiers - have, years=args.years, seed=args.seed)
+        print(f"synth: {counts}", flush=True)
+    total = Dossier.objects.count()
+
+    rng = random.Random(args.seed)
+    today = timezone.localdate()
+    month_to = today.replace(day=1) - timedelta(days=1)
+    month_from = month_to.replace(day=1)
+    year_from, year_to = today - timedelta(days=364), today
+
+    def naive_summary(date_from, date_to):
+        """Every dossier received before the end, read into Python and counted there."""
+        start, end = period_bounds(date_from, date_to)
+        counts = dict.fromkeys(("carried", "received", "resolved", "stopped", "open", "returned"), 0)
+        rows = (
+            Dossier.objects.filter(received_at__lt=end)
+            .order_by()
+            .values_list("received_at", "result_ready_at", "returned_at", "closed_at", "status")
+            .iterator(chunk_size=20000)
+        )
+        for received, ready, returned, closed, status in rows:
+            stopped_at = closed if status == Status.STOPPED else None
+            finished = ready or stopped_at
+            if received < start and (finished is None or finished >= start):
+                counts["carried"] += 1
+            if received >= start:
+                counts["received"] += 1
+            if ready is not None and start <= ready < end:
+                counts["resolved"] += 1
+            if stopped_at is not None and start <= stopped_at < end:
+                counts["stopped"] += 1
+            if finished is None or finished >= end:
+                counts["open"] += 1
+            if returned is not None and start <= returned < end:
+                counts["returned"] += 1
+        return counts
+
+    centre = Unit.objects.filter(kind=UnitKind.PROVINCIAL_CENTRE).first()
+    officer = _Actors().find(Role.RECEIVING_OFFICER, centre)
+    acting = acting_unit_ids(officer)
+
+    def worklist():
+        return list(dossier_worklist(user=officer, worklist="todo")[:25])
+
+    def naive_worklist():
+        """All of the centre's dossiers into Python, filtered and sorted there."""
+        wanted = {Status.SUBMITTED, Status.RECEIVED, Status.RESULT_READY, Status.PROCESSING}
+        rows = [
+            r
+            for r in Dossier.objects.filter(receiving_unit_id__in=acting)
+            .order_by()
+            .values_list("id", "status", "received_at")
+            .iterator(chunk_size=20000)
+            if r[1] in wanted
+        ]
+        rows.sort(key=lambda r: (r[2], r[0]), reverse=True)
+        return rows[:25]
+
+    max_id = Dossier.objects.order_by("-id").values_list("id", flat=True).first()
+    samples = []
+    while len(samples) < 200:
+        ids = [rng.randint(1, max_id) for _ in range(400)]
+        samples += list(
+            Dossier.objects.filter(pk__in=ids, code__isnull=False).values_list("code", "applicant_phone")[
+                :200
+            ]
+        )
+    lookups = iter(samples * 10)
+
+    def lookup():
+        code, phone = next(lookups)
+        return dossier_public_status(code=code, phone_last4=phone[-4:])
+
+    def naive_lookup():
+        """The applicant's phone suffix first (no index can serve a suffix), then the code in Python."""
+        code, phone = next(lookups)
+        rows = Dossier.objects.filter(applicant_phone__endswith=phone[-4:]).values_list("code", flat=True)
+        return [c for c in rows.iterator(chunk_size=20000) if c == code]
+
+    operations = [
+        (
+            f"summary month {month_from:%Y-%m}",
+            lambda: summary(date_from=month_from, date_to=month_to),
+            lambda: naive_summary(month_from, month_to),
+        ),
+        (
+            f"summary year {year_from}..{year_to}",
+            lambda: summary(date_from=year_from, date_to=year_to),
+            lambda: naive_summary(year_from, year_to),
+        ),
+        ("officer worklist (todo, 25 rows)", worklist, naive_worklist),
+        ("public status lookup", lookup, naive_lookup),
+    ]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        server = cursor.fetchone()[0].split(",")[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+    memory = ""
+    try:
+        kib = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    print(f"\nmachine: {platform.platform()}, {os.cpu_count()} CPUs, {memory}; {server}; database {size}")
+    print(f"dossiers: {total:,}; repeats ≤ {args.repeats}, ≤ {args.budget:.0f} s per operation\n")
+    header = f"{'operation':42} {'n':>4} {'median ms':>11} {'p99 ms':>11} {'baseline ms':>12} {'ratio':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, fn, baseline in operations:
+        fn()  # warm the caches once, as a running server would be
+        samples = timed(fn, repeats=args.repeats, budget=args.budget)
+        base = timed(baseline, repeats=3, budget=args.budget)
+        median, base_median = statistics.median(samples), statistics.median(base)
+        print(
+            f"{name:42} {len(samples):>4} {median:>11.1f} {p99(samples):>11.1f} {base_median:>12.1f} "
+            f"{base_median / median:>7.1f}×",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
