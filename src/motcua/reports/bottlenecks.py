@@ -31,7 +31,7 @@ from motcua.org.selectors import unit_subtree_ids
 from motcua.workcal.calendar import WorkingCalendar, calendar_from
 from motcua.workcal.selectors import calendar_overrides
 
-from .selectors import _scoped_unit, period_bounds
+from .selectors import period_bounds, scoped_unit
 
 # Fewer finished samples than this and the "usual" time of a step is its budget.
 MIN_SAMPLES = 5
@@ -163,7 +163,7 @@ def bottlenecks(*, date_from: date, date_to: date, unit: Unit | None = None, use
     """Steps finished in the period whose own unit, or whose dossier's competent or receiving unit, lies in
     `unit`'s subtree (with `user`: a unit they may see, by default their highest one)."""
     start, end = period_bounds(date_from, date_to)
-    unit = _scoped_unit(user=user, unit=unit)
+    unit = scoped_unit(user=user, unit=unit)
     calendars = _Calendars()
 
     steps = DossierStep.objects.filter(finished_at__gte=start, finished_at__lt=end)

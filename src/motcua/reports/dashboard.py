@@ -21,7 +21,7 @@ from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids, unit_tree_children
 from motcua.workcal.calendar import LOCAL_TZ
 
-from .selectors import _measures, _not_finished_before, period_bounds
+from .selectors import not_finished_before, period_bounds, period_measures
 
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE)
 ON_TIME = (Timeliness.EARLY, Timeliness.ON_TIME)
@@ -106,10 +106,10 @@ def overdue_now_by_unit(*, unit: Unit | None, now: datetime | None = None) -> li
     """Dossiers overdue at this instant per competent unit, most first — the "in progress, overdue" of
     `summary` taken at `now` (a dossier paused in time is within time)."""
     now = now or timezone.now()
-    overdue = _measures(now, now)["in_progress_overdue"]
+    overdue = period_measures(now, now)["in_progress_overdue"]
     groups = (
         Dossier.objects.filter(_scope(unit))
-        .filter(Q(received_at__lt=now) & _not_finished_before(now), due_at__lt=now)
+        .filter(Q(received_at__lt=now) & not_finished_before(now), due_at__lt=now)
         .order_by()
         .values("competent_unit_id")
         .annotate(overdue=overdue)

@@ -31,7 +31,7 @@ from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids
 
 from .models import ManualIndicatorValue
-from .selectors import _measures, _relevant, _scoped_unit, period_bounds
+from .selectors import period_bounds, period_measures, relevant, scoped_unit
 
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE)
 
@@ -102,10 +102,10 @@ class Indicator:
 
 
 def _figure(*names: str) -> Condition:
-    """The union of figures of the statistics report, by their names in `reports.selectors._measures`."""
+    """The union of figures of the statistics report, by their names in `reports.selectors.measures`."""
 
     def condition(start: datetime, end: datetime) -> Q:
-        measures = _measures(start, end)
+        measures = period_measures(start, end)
         result = Q()
         for name in names:
             result |= measures[name].filter
@@ -115,7 +115,7 @@ def _figure(*names: str) -> Condition:
 
 
 def _end_to_end_received(start: datetime, end: datetime) -> Q:
-    return _measures(start, end)["received"].filter & Q(
+    return period_measures(start, end)["received"].filter & Q(
         procedure_version__online_level=OnlineLevel.END_TO_END
     )
 
@@ -444,7 +444,7 @@ def _groups_for(*, unit: Unit | None, date_from: date, date_to: date, start, end
     for indicator in computed:
         measures[f"{indicator.code}__n"] = Count("pk", filter=indicator.numerator(start, end))
         measures[f"{indicator.code}__d"] = Count("pk", filter=indicator.denominator(start, end))
-    counts = Dossier.objects.filter(_relevant(start, end) & _scope(unit)).order_by().aggregate(**measures)
+    counts = Dossier.objects.filter(relevant(start, end) & _scope(unit)).order_by().aggregate(**measures)
     manual = _manual_values(unit=unit, date_from=date_from, date_to=date_to)
     results: dict[str, list[IndicatorResult]] = {g.code: [] for g in GROUPS}
     for indicator in INDICATORS:
@@ -490,7 +490,7 @@ def index766(
     must be one the officer sees (default: their highest unit), as for the statistics report. With
     `with_children`, also the group points of each direct child unit (one aggregated query each)."""
     start, end = period_bounds(date_from, date_to)
-    unit = _scoped_unit(user=user, unit=unit)
+    unit = scoped_unit(user=user, unit=unit)
     groups = _groups_for(unit=unit, date_from=date_from, date_to=date_to, start=start, end=end)
     children = []
     if with_children:
@@ -517,6 +517,6 @@ def index766_dossiers(
     if part not in (Part.NUMERATOR, Part.DENOMINATOR):
         raise ValidationFailed(_("Phần của chỉ số phải là “tu” hoặc “mau”."), details={"part": part})
     start, end = period_bounds(date_from, date_to)
-    unit = _scoped_unit(user=user, unit=unit)
+    unit = scoped_unit(user=user, unit=unit)
     condition = indicator.numerator if part == Part.NUMERATOR else indicator.denominator
-    return Dossier.objects.filter(_relevant(start, end) & _scope(unit)).filter(condition(start, end))
+    return Dossier.objects.filter(relevant(start, end) & _scope(unit)).filter(condition(start, end))

@@ -175,7 +175,7 @@ def _highest_unit(unit_ids: set[int]) -> Unit | None:
     return Unit.objects.filter(pk__in=candidates).order_by("agency_code").first()
 
 
-def _scoped_unit(*, user, unit: Unit | None) -> Unit | None:
+def scoped_unit(*, user, unit: Unit | None) -> Unit | None:
     if user is None:
         return unit
     visible = staff_visible_unit_ids(user)
@@ -189,17 +189,17 @@ def _scoped_unit(*, user, unit: Unit | None) -> Unit | None:
 
 
 # --- definitions ---------------------------------------------------------------------------------------------
-def _not_finished_before(instant: datetime) -> Q:
+def not_finished_before(instant: datetime) -> Q:
     """Neither a result nor a stop before `instant` (written without negation: the columns are nullable)."""
     no_result = Q(result_ready_at__isnull=True) | Q(result_ready_at__gte=instant)
     not_stopped = ~Q(status=Status.STOPPED) | Q(closed_at__isnull=True) | Q(closed_at__gte=instant)
     return no_result & not_stopped
 
 
-def _measures(start: datetime, end: datetime) -> dict[str, Count]:
+def period_measures(start: datetime, end: datetime) -> dict[str, Count]:
     received_in = Q(received_at__gte=start, received_at__lt=end)
     resolved_in = Q(result_ready_at__gte=start, result_ready_at__lt=end)
-    open_at_end = Q(received_at__lt=end) & _not_finished_before(end)
+    open_at_end = Q(received_at__lt=end) & not_finished_before(end)
     # Legal-spec §1.7: while a dossier waits for a supplement (or is paused) its clock stands still and
     # its due date only moves when the clock resumes; a pause that began in time keeps it within time.
     paused_in_time = Exists(
@@ -215,7 +215,7 @@ def _measures(start: datetime, end: datetime) -> dict[str, Count]:
         return Count("pk", filter=condition)
 
     return {
-        "carried_over": count(Q(received_at__lt=start) & _not_finished_before(start)),
+        "carried_over": count(Q(received_at__lt=start) & not_finished_before(start)),
         "received": count(received_in),
         "received_counter": count(received_in & Q(channel=Channel.COUNTER)),
         "received_postal": count(received_in & Q(channel=Channel.POSTAL)),
@@ -236,9 +236,9 @@ def _measures(start: datetime, end: datetime) -> dict[str, Count]:
     }
 
 
-def _relevant(start: datetime, end: datetime) -> Q:
+def relevant(start: datetime, end: datetime) -> Q:
     """Dossiers that appear in at least one figure of the period; the rest are never read."""
-    handled = Q(received_at__lt=end) & _not_finished_before(start)
+    handled = Q(received_at__lt=end) & not_finished_before(start)
     returned = Q(returned_at__gte=start, returned_at__lt=end)
     refused = Q(status=Status.REFUSED, closed_at__gte=start, closed_at__lt=end)
     return handled | returned | refused
@@ -283,16 +283,16 @@ def summary(
         )
     group_by = GroupBy(group_by)
     start, end = period_bounds(date_from, date_to)
-    unit = _scoped_unit(user=user, unit=unit)
+    unit = scoped_unit(user=user, unit=unit)
 
-    qs = Dossier.objects.filter(_relevant(start, end))
+    qs = Dossier.objects.filter(relevant(start, end))
     if unit is not None:
         subtree = unit_subtree_ids([unit.pk])
         qs = qs.filter(Q(competent_unit_id__in=subtree) | Q(receiving_unit_id__in=subtree))
     if group_by == GroupBy.OFFICER:
         qs = _with_officer(qs)
     column = GROUP_COLUMNS[group_by]
-    measures = _measures(start, end)
+    measures = period_measures(start, end)
 
     grouped = list(qs.order_by().values(column).annotate(**measures))
     totals_counts = qs.order_by().aggregate(**measures)
