@@ -201,3 +201,17 @@ def test_forms_and_register_downloads(client, w):
         pdf = client.get("/api/v1/register", {**query, "format": "pdf"}, **bearer(w.receiver))
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         assert client.get("/api/v1/register", query, **bearer(w.commune_receiver)).status_code == 403
+
+
+def test_dossier_list_pages_with_a_constant_number_of_queries(client, w, django_assert_max_num_queries):
+    with time_machine.travel(NOW, tick=False):
+        for n in range(30):
+            payload = {**INTAKE, "applicant": {**INTAKE["applicant"], "id_number": f"0962000{n:05d}"}}
+            assert post(client, "/api/v1/dossiers", payload, w.receiver).status_code == 201
+        headers = bearer(w.supervisor)
+        with django_assert_max_num_queries(20):
+            first = client.get("/api/v1/dossiers", **headers).json()
+        second = client.get("/api/v1/dossiers", {"page": 2}, **headers).json()
+    assert first["count"] == second["count"] == 30
+    assert len(first["items"]) == 25 and len(second["items"]) == 5
+    assert not {d["code"] for d in first["items"]} & {d["code"] for d in second["items"]}

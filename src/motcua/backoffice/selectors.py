@@ -19,8 +19,6 @@ from motcua.dossiers.enums import Action, Status
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import actor_acts_in
 from motcua.dossiers.selectors import (
-    Clock,
-    dossier_clock,
     dossier_process_steps,
     dossier_step_unit,
     is_return_step,
@@ -291,18 +289,6 @@ def dossier_form_numbers(*, dossier: Dossier, history: list[DossierEvent]) -> li
 
 
 # --- clocks ------------------------------------------------------------------------------------------------
-def clocks_for(dossiers, *, now: datetime | None = None) -> dict[int, Clock]:
-    """`dossier_clock` for a page of rows, building each receiving unit's calendar once."""
-    now = now or timezone.now()
-    calendars: dict[int, object] = {}
-    clocks = {}
-    for dossier in dossiers:
-        if dossier.receiving_unit_id not in calendars:
-            calendars[dossier.receiving_unit_id] = calendar_for_unit(dossier.receiving_unit)
-        clocks[dossier.pk] = dossier_clock(dossier, now=now, calendar=calendars[dossier.receiving_unit_id])
-    return clocks
-
-
 # --- intake preview ----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class IntakePreview:

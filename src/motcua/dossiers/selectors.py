@@ -54,6 +54,18 @@ def dossier_clock(dossier: Dossier, *, now: datetime | None = None, calendar=Non
     return Clock(dossier.due_at, round(remaining, 2), reference > dossier.due_at, running)
 
 
+def dossier_clocks(dossiers, *, now: datetime | None = None) -> dict[int, Clock]:
+    """`dossier_clock` for a page of rows, building each receiving unit's calendar once (no query per row)."""
+    now = now or timezone.now()
+    calendars: dict[int, object] = {}
+    clocks = {}
+    for dossier in dossiers:
+        if dossier.receiving_unit_id not in calendars:
+            calendars[dossier.receiving_unit_id] = calendar_for_unit(dossier.receiving_unit)
+        clocks[dossier.pk] = dossier_clock(dossier, now=now, calendar=calendars[dossier.receiving_unit_id])
+    return clocks
+
+
 # --- process -------------------------------------------------------------------------------------------------
 def dossier_process_steps(dossier: Dossier) -> list[ProcessStep]:
     """The steps of the process the dossier follows: its competent unit's own process, else the default."""

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from motcua.api.auth import staff_or_token
@@ -151,8 +150,8 @@ def _step(step) -> dict | None:
     }
 
 
-def dossier_out(dossier: Dossier) -> dict:
-    clock = selectors.dossier_clock(dossier)
+def dossier_out(dossier: Dossier, *, clock: selectors.Clock | None = None) -> dict:
+    clock = clock or selectors.dossier_clock(dossier)
     version = dossier.procedure_version
     return {
         "code": dossier.reference,
@@ -240,20 +239,23 @@ def dossier_create(request, payload: DossierIn):
     return Status(201, dossier_out(dossier))
 
 
-@router.get("", response=list[DossierOut])
-@paginate(PageNumberPagination, page_size=25)
-def dossier_list(request, filters: Query[DossierFilter]):
-    """Dossiers the actor may see, newest first."""
-    return [
-        dossier_out(d)
-        for d in selectors.dossier_search(
-            user=request.user,
-            q=filters.q,
-            status=filters.status,
-            unit_code=filters.unit,
-            overdue=filters.overdue,
-        )
-    ]
+class DossierPageOut(Schema):
+    items: list[DossierOut]
+    count: int
+
+
+PAGE_SIZE = 25
+
+
+@router.get("", response=DossierPageOut)
+def dossier_list(request, filters: Query[DossierFilter], page: int = Query(1, ge=1)):
+    """Dossiers the actor may see, newest first, 25 a page. Only the page is loaded, never the whole scope."""
+    qs = selectors.dossier_search(
+        user=request.user, q=filters.q, status=filters.status, unit_code=filters.unit, overdue=filters.overdue
+    )
+    rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
+    clocks = selectors.dossier_clocks(rows)
+    return {"items": [dossier_out(d, clock=clocks[d.pk]) for d in rows], "count": qs.count()}
 
 
 @router.get("/{code}", response={200: DossierOut, 404: ErrorOut})

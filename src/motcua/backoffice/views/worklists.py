@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.dossiers.enums import Status
-from motcua.dossiers.selectors import WORKLISTS, dossier_search, dossier_worklist
+from motcua.dossiers.selectors import WORKLISTS, dossier_clocks, dossier_search, dossier_worklist
 
-from ..selectors import clocks_for
 from .common import WORKLIST_LABELS, bo_render, staff_required
 
 PER_PAGE = 25
@@ -41,7 +40,7 @@ def _date_columns(sort: str | None) -> list[dict]:
 
 
 def _rows(page, now) -> list[dict]:
-    clocks = clocks_for(page.object_list, now=now)
+    clocks = dossier_clocks(page.object_list, now=now)
     rows = []
     for dossier in page.object_list:
         clock = clocks[dossier.pk]
