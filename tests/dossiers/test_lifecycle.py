@@ -325,3 +325,22 @@ def test_officers_wait_until_an_online_draft_is_submitted(w):
         submitted = act(draft, Action.SUBMIT, w.citizen)
         received = act(submitted, Action.RECEIVE, w.receiver)
     assert received.status == Status.RECEIVED and received.code
+
+
+def test_a_commune_centre_receives_for_its_own_commune_by_default(w):
+    from tests.factories import UnitFactory
+
+    commune = UnitFactory(
+        agency_code="H12.51", kind="commune", parent=w.province, name="UBND phường Tân Thành"
+    )
+    w.commune_centre.parent = commune
+    w.commune_centre.save()
+    w.version.competent_units.add(commune)  # now two competent units: the justice department and the commune
+    with time_machine.travel(at(2026, 3, 2, 8, 0), tick=False):
+        at_commune = dossier_intake(
+            data=intake_data(w, receiving_unit=w.commune_centre), actor=w.commune_receiver
+        )
+        with pytest.raises(ValidationFailed) as error:
+            dossier_intake(data=intake_data(w), actor=w.receiver)  # the provincial centre must choose
+    assert at_commune.competent_unit == commune
+    assert "competent_unit" in error.value.details
