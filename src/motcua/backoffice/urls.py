@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import bottlenecks, dashboard, dossier, index766, intake, register, reports, worklists
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("ho-so/<str:reference>/giai-trinh/<int:step_id>/", dossier.step_explain, name="step_explain"),
     path("ho-so/<str:reference>/tep/<int:document_id>/", dossier.document_download, name="document"),
     path("ho-so/<str:reference>/mau/<str:number>.pdf", dossier.form_pdf, name="form_pdf"),
+    # An officer registers a citizen's account at the counter.
+    path("cong-dan/", include("motcua.backoffice.citizen_urls")),
+    # Attaching the signed electronic result.
+    path("ket-qua/", include("motcua.backoffice.result_urls")),
 ]

@@ -235,11 +235,17 @@ class _Writer:
             names = ", ".join(connection.ops.quote_name(c) for c in columns)
             with connection.cursor() as cursor:
                 raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-                json_last = model is DossierEvent
+                json_at = [
+                    i
+                    for i, f in enumerate(model._meta.concrete_fields)
+                    if f.get_internal_type() == "JSONField"
+                ]
                 with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     for row in rows:
-                        if json_last:
-                            row = (*row[:-1], json.dumps(row[-1]))
+                        if json_at:
+                            row = list(row)
+                            for i in json_at:
+                                row[i] = json.dumps(row[i])
                         copy.write_row(row)
         else:
             attnames = [f.attname for f in model._meta.concrete_fields]
@@ -406,6 +412,8 @@ def synth(
                             paper_kind,
                             quantity,
                             True,
+                            False,
+                            None,
                             "",
                             "application/pdf" if digitised else "",
                             int(rng.random() * 900_000) + 50_000 if digitised else 0,
@@ -756,7 +764,13 @@ class _DossierRow:
             ReturnMode.POSTAL if self.postal_return else ReturnMode.COUNTER,
             "Bưu điện tỉnh Cà Mau chuyển phát đến địa chỉ người nộp" if self.postal_return else "",
             "",
+            {},
+            None,
+            "",
+            None,
+            "",
             self.received,
+            None,
             received,
             self.clock_start,
             self.due,
@@ -777,10 +791,10 @@ class _DossierRow:
 def synth_columns_check() -> None:
     """The tuples above follow the models' column order; fail loudly if a migration changes it."""
     expected = {
-        Dossier: 42,
+        Dossier: 48,
         DossierStep: 17,
         DossierEvent: 13,
-        DossierDocument: 15,
+        DossierDocument: 17,
     }
     for model, width in expected.items():
         if len(_columns(model)) != width:

@@ -118,8 +118,25 @@ class Dossier(models.Model):
     )
     return_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=500, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # Answers to the procedure's e-form (catalog `ProcedureVersion.eform_fields`), keyed by field name.
+    form_data = models.JSONField(_("nội dung tờ khai điện tử"), default=dict, blank=True)
+    # Assisted online: the officer who submitted on the citizen's behalf at the counter.
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cán bộ hỗ trợ nộp trực tuyến"),
+    )
+    # Postal intake (Decision 468/2021 postal fields) and postal return.
+    postal_item_code = models.CharField(_("số hiệu bưu gửi (nộp)"), max_length=40, blank=True)
+    postal_posted_on = models.DateField(_("ngày gửi qua bưu chính"), null=True, blank=True)
+    return_postal_item_code = models.CharField(_("số hiệu bưu gửi (trả)"), max_length=40, blank=True)
 
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    # Online submissions: the centre answers (receive or return for completion) within 8 working hours.
+    reply_due_at = models.DateTimeField(_("hạn phản hồi hồ sơ trực tuyến"), null=True, blank=True)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
     clock_start_at = models.DateTimeField(_("bắt đầu tính thời hạn"), null=True, blank=True)
     due_at = models.DateTimeField(_("hẹn trả kết quả"), null=True, blank=True, db_index=True)
@@ -213,6 +230,17 @@ class DossierDocument(models.Model):
     )
     quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
     is_received = models.BooleanField(_("đã nhận"), default=True)
+    # Supplements (Form 02 items answered later) are kept beside the original components, never over them.
+    is_supplement = models.BooleanField(_("tài liệu bổ sung"), default=False)
+    # Decree 45/2020: a component taken from the citizen's document store instead of a new upload.
+    reused_from = models.ForeignKey(
+        "docstore.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reuses",
+        verbose_name=_("tái sử dụng từ kho dữ liệu"),
+    )
     file = models.FileField(_("bản số hóa"), upload_to="dossiers/%Y/%m/", blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveBigIntegerField(default=0)
@@ -349,3 +377,30 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}#{self.seq} {self.action}"
+
+
+class DossierResult(models.Model):
+    """The electronic result of a dossier: a PDF signed (PAdES) with the competent unit's certificate."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="result", verbose_name=_("hồ sơ")
+    )
+    name = models.CharField(_("tên kết quả"), max_length=300)
+    file = models.FileField(_("tệp kết quả đã ký số"), upload_to="results/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    signer_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị ký số")
+    )
+    signer_subject = models.CharField(_("chủ thể chứng thư số"), max_length=500, blank=True)
+    signed_at = models.DateTimeField(_("ký số lúc"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("kết quả điện tử")
+        verbose_name_plural = _("kết quả điện tử")
+
+    def __str__(self) -> str:
+        return self.name

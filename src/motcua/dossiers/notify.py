@@ -1,7 +1,8 @@
-"""Side effects of a dossier action, run after the transaction commits (never for a rolled-back change).
+"""Side effects of a dossier action. Two kinds of subscribers register here; domain code does not import them.
 
-Subscribers (the notification outbox of the citizen portal, the national portal sync) register here;
-domain code does not import them."""
+- In-transaction subscribers (the notification outbox) write rows in the same transaction as the change, so a
+  rolled-back change leaves no message and a committed one never loses its message.
+- After-commit subscribers (the national portal sync, caches) run once the change is durable."""
 
 import logging
 from collections.abc import Callable
@@ -9,6 +10,19 @@ from collections.abc import Callable
 logger = logging.getLogger("motcua.dossiers")
 
 _subscribers: list[Callable[..., None]] = []
+_in_transaction: list[Callable[..., None]] = []
+
+
+def subscribe_in_transaction(callback: Callable[..., None]) -> Callable[..., None]:
+    """`callback(dossier=, event=)` runs inside the transaction; an exception rolls the change back."""
+    if callback not in _in_transaction:
+        _in_transaction.append(callback)
+    return callback
+
+
+def dossier_changing(*, dossier, event) -> None:
+    for callback in list(_in_transaction):
+        callback(dossier=dossier, event=event)
 
 
 def subscribe(callback: Callable[..., None]) -> Callable[..., None]:

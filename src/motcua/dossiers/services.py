@@ -62,6 +62,8 @@ class DocumentData:
     requirement_id: int | None = None
     is_received: bool = True
     upload: object = None  # a Django UploadedFile, already checked by `uploads.upload_check`
+    reused_from: object = None  # a docstore.StoredDocument of the applicant's own (Decree 45/2020)
+    is_supplement: bool = False
 
 
 @dataclass
@@ -81,6 +83,10 @@ class IntakeData:
     pages: int = 0
     is_fee_exempt: bool = False
     note: str = ""
+    form_data: dict = field(default_factory=dict)  # answers to the procedure's e-form, already validated
+    postal_item_code: str = ""
+    postal_posted_on: object = None
+    assisted_by: object = None  # the officer submitting online on the citizen's behalf
 
 
 # --- clocks --------------------------------------------------------------------------------------------------
@@ -236,9 +242,22 @@ def dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
         return_mode=data.return_mode,
         return_address=data.return_address,
         note=data.note,
+        form_data=data.form_data or {},
+        postal_item_code=data.postal_item_code,
+        postal_posted_on=data.postal_posted_on,
+        assisted_by=data.assisted_by,
         created_by=actor,
     )
-    for order, doc in enumerate(data.documents, start=1):
+    dossier_documents_add(dossier=dossier, documents=data.documents, actor=actor)
+    return dossier
+
+
+def dossier_documents_add(*, dossier: Dossier, documents: list[DocumentData], actor) -> list[DossierDocument]:
+    """Components (or supplements) with their scans or reused store documents; the caller holds the
+    transaction. A reused document must belong to the dossier's owner: nobody attaches another's papers."""
+    start = (dossier.documents.aggregate(m=Max("order"))["m"] or 0) if dossier.pk else 0
+    added = []
+    for order, doc in enumerate(documents, start=start + 1):
         document = DossierDocument(
             dossier=dossier,
             requirement_id=doc.requirement_id,
@@ -247,11 +266,25 @@ def dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
             paper_kind=doc.paper_kind,
             quantity=doc.quantity,
             is_received=doc.is_received,
+            is_supplement=doc.is_supplement,
         )
         if doc.upload is not None:
             _attach_upload(document, doc.upload, actor)
+        elif doc.reused_from is not None:
+            stored = doc.reused_from
+            if dossier.owner_id is None or stored.owner_id != dossier.owner_id:
+                raise NotPermitted("Chỉ dùng lại được giấy tờ trong kho dữ liệu của chính người nộp.")
+            document.reused_from = stored
+            document.file.name = stored.file.name  # shared, not copied: the store keeps the file
+            document.content_type = stored.content_type
+            document.size = stored.size
+            document.sha256 = stored.sha256
+            document.is_digitised = True
+            document.uploaded_at = timezone.now()
+            document.uploaded_by = actor
         document.save()
-    return dossier
+        added.append(document)
+    return added
 
 
 def _attach_upload(document: DossierDocument, upload, actor) -> None:
@@ -332,7 +365,7 @@ def dossier_transition(
     if rule.target is not None:
         locked.status = rule.target
     locked.save()
-    _write_event(
+    event = _write_event(
         locked,
         rule.action,
         from_status,
@@ -344,6 +377,7 @@ def dossier_transition(
         to_step=locked.current_step,
         actor_unit=context.actor_unit,
     )
+    notify.dossier_changing(dossier=locked, event=event)
     dossier_id, action_value = locked.pk, rule.action.value
     transaction.on_commit(lambda: notify.dossier_changed(dossier_id=dossier_id, action=action_value))
     return locked
@@ -370,6 +404,8 @@ class _Context:
 def _check_actor(dossier: Dossier, rule: Rule, actor) -> Unit | None:
     if not getattr(actor, "is_authenticated", False):
         raise NotPermitted("Cần đăng nhập để thực hiện thao tác này.")
+    if rule.owner_may and dossier.owner_id is not None and dossier.owner_id == actor.pk:
+        return None
     if rule.scope == Scope.OWNER:
         if dossier.owner_id != actor.pk:
             raise NotPermitted("Chỉ người nộp hồ sơ mới được thực hiện thao tác này.")
@@ -459,8 +495,16 @@ def _next_process_step(dossier: Dossier, after_order: int | None) -> ProcessStep
 
 
 # --- handlers ------------------------------------------------------------------------------------------------
+ONLINE_REPLY_HOURS = 8
+
+
 def _submit(ctx: _Context) -> None:
+    """Decree 45/2020 (legal-spec §1.4 item 6): an online dossier is checked and answered
+    within 8 working hours; a submission outside office hours counts from the next working period."""
     ctx.dossier.submitted_at = ctx.now
+    start = ctx.calendar.counting_start(ctx.now, apply_cutoff=False)
+    ctx.dossier.reply_due_at = ctx.calendar.add_working_hours(start, ONLINE_REPLY_HOURS)
+    ctx.data["reply_due_at"] = ctx.dossier.reply_due_at.isoformat()
 
 
 def _guard_not_an_unsent_online_draft(ctx: _Context) -> None:

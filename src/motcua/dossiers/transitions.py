@@ -26,6 +26,8 @@ class Rule:
     scope: Scope
     form: str | None = None
     needs_note: bool = False
+    # Online: the applicant's own account may also act (answering a supplement request from home).
+    owner_may: bool = False
 
 
 S = Status
@@ -67,7 +69,14 @@ TABLE: tuple[Rule, ...] = (
         Scope.STEP,
         form="02",
     ),
-    Rule(Action.SUPPLEMENT, frozenset({S.AWAITING_SUPPLEMENT}), S.PROCESSING, _RECEIVER, Scope.RECEIVING),
+    Rule(
+        Action.SUPPLEMENT,
+        frozenset({S.AWAITING_SUPPLEMENT}),
+        S.PROCESSING,
+        _RECEIVER,
+        Scope.RECEIVING,
+        owner_may=True,
+    ),
     Rule(Action.PAUSE, frozenset({S.PROCESSING}), S.PAUSED, _ANY_HANDLER, Scope.STEP, needs_note=True),
     Rule(Action.RESUME, frozenset({S.PAUSED}), S.PROCESSING, _ANY_HANDLER, Scope.STEP),
     Rule(

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import figures, views
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("so-lieu/<str:code>/", figures.figures_unit, name="figures_unit"),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
+    # Citizen accounts: registration, verification, password reset, profile, VNeID (OIDC).
+    path("tai-khoan/", include("motcua.portal.account_urls")),
+    # Online submission, drafts, supplements and "my dossiers".
+    path("", include("motcua.portal.submit_urls")),
+    # Electronic results: download and signature verification.
+    path("ket-qua/", include("motcua.portal.result_urls")),
+    # Satisfaction ratings: online, by the receipt's QR code, and the counter tablet.
+    path("danh-gia/", include("motcua.portal.rating_urls")),
 ]
