@@ -10,6 +10,6 @@ class NotificationsConfig(AppConfig):
         # The outbox listens to dossier changes inside their transaction (a rolled-back change writes nothing).
         from motcua.dossiers import notify
 
-        from . import services
+        from . import checks, services  # noqa: F401 - checks registers itself
 
         notify.subscribe_in_transaction(services.outbox_write_for_dossier_change)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +43,14 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     next_attempt_at = models.DateTimeField(_("gửi lần tới lúc"))
     last_error = models.TextField(_("lỗi lần gửi cuối"), blank=True)
-    provider_reference = models.CharField(max_length=200, blank=True)
+    provider_reference = models.CharField(_("mã tiếp nhận của nhà cung cấp"), max_length=200, blank=True)
+    # Sent to the gateway as its idempotency key (and as the e-mail Message-ID): unique across installations,
+    # unchanged between retries, so a gateway that honours it delivers a retried message once.
+    delivery_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A worker's lease on the row while it sends it: others skip the row until the lease ends, and only the
+    # holder of `claim_token` may record the outcome.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
 
