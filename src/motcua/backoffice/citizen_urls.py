@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import citizens
+
+urlpatterns = [
+    path("", citizens.citizen_register, name="citizen_register"),
+    path("<int:user_id>/", citizens.citizen_created, name="citizen_created"),
+    path("<int:user_id>/gui-lai-ma/", citizens.citizen_resend, name="citizen_resend"),
+]

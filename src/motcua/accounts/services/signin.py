@@ -1,0 +1,104 @@
+"""Signing in: API tokens, and the password check with its lockout."""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from motcua.core.exceptions import NotPermitted
+
+from ..exceptions import AccountLocked
+from ..models import ApiToken, User
+from ..selectors import (
+    user_get_for_sign_in,
+)
+
+logger = logging.getLogger("motcua.accounts")
+
+
+@transaction.atomic
+def api_token_issue(*, user: User) -> str:
+    """Create a token for `user` and return the raw value; it is shown once and never stored."""
+    raw = ApiToken.new_raw()
+    ApiToken.objects.create(
+        user=user,
+        token_hash=ApiToken.hash(raw),
+        expires_at=timezone.now() + timedelta(days=settings.MOTCUA_API_TOKEN_DAYS),
+    )
+    return raw
+
+
+def api_token_issue_for_credentials(*, username: str, password: str) -> str:
+    """Citizens sign in with their phone number or e-mail address here too; lockout applies as on the web."""
+    try:
+        user = user_authenticate(name=username, password=password)
+    except AccountLocked as exc:
+        raise NotPermitted(exc.message) from exc
+    if user is None:
+        raise NotPermitted("Tên đăng nhập hoặc mật khẩu không đúng.")
+    return api_token_issue(user=user)
+
+
+def api_token_user(*, raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=ApiToken.hash(raw), expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+# --- signing in -----------------------------------------------------------------------------------------------
+def user_authenticate(*, name: str, password: str) -> User | None:
+    """The user whose username, verified phone or verified e-mail is `name` and whose password matches.
+
+    MOTCUA_LOGIN_MAX_FAILURES wrong passwords in a row lock the name for MOTCUA_LOGIN_LOCK_MINUTES (even the
+    right password is refused meanwhile); names without an account lock the same way, so the answer never
+    tells whether an account exists. Raises AccountLocked."""
+    now = timezone.now()
+    user = user_get_for_sign_in(name=name)
+    if user is None:
+        User().set_password(password)  # the same hashing work as for a real account: timing tells nothing
+        _unknown_name_failure(name=name, now=now)
+        return None
+    locked_until = None
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.locked_until and user.locked_until > now:
+            locked_until = user.locked_until
+        elif user.check_password(password):
+            if user.failed_login_count or user.locked_until:
+                user.failed_login_count, user.locked_until = 0, None
+                user.save(update_fields=["failed_login_count", "locked_until"])
+            return user if user.is_active else None
+        else:
+            user.failed_login_count += 1
+            if user.failed_login_count >= settings.MOTCUA_LOGIN_MAX_FAILURES:
+                user.failed_login_count = 0
+                user.locked_until = locked_until = now + timedelta(minutes=settings.MOTCUA_LOGIN_LOCK_MINUTES)
+                logger.warning("sign-in locked", extra={"user_id": user.pk})
+            user.save(update_fields=["failed_login_count", "locked_until"])
+    if locked_until is not None:
+        raise AccountLocked(until=locked_until)
+    return None
+
+
+def _unknown_name_failure(*, name: str, now: datetime) -> None:
+    digest = salted_hmac("motcua.accounts.sign-in", name.strip().lower(), algorithm="sha256").hexdigest()[:32]
+    key = f"login-unknown:{digest}"
+    state = cache.get(key) or {"failures": 0, "locked_until": None}
+    if state["locked_until"] and state["locked_until"] > now:
+        raise AccountLocked(until=state["locked_until"])
+    state["failures"] += 1
+    if state["failures"] >= settings.MOTCUA_LOGIN_MAX_FAILURES:
+        until = now + timedelta(minutes=settings.MOTCUA_LOGIN_LOCK_MINUTES)
+        cache.set(key, {"failures": 0, "locked_until": until}, timeout=24 * 3600)
+        raise AccountLocked(until=until)
+    cache.set(key, state, timeout=24 * 3600)
