@@ -10,6 +10,7 @@ from motcua.dossiers.services import DocumentData, dossier_intake, dossier_trans
 from motcua.paperwork import forms as paperwork_forms
 from motcua.paperwork import render_form
 from motcua.paperwork.pdf import FONT_DIR, LocalOnlyFetcher
+from motcua.ratings.tokens import rating_qr_token
 from tests.factories import dossier_world, intake_data
 from tests.paperwork.helpers import A4, A5, BASE_URL, at, font_names, page_size, pages_text
 
@@ -59,7 +60,11 @@ def test_form_01_has_two_a5_copies_with_every_field(w, received, monkeypatch):
         "Motcua-DejaVu-Sans-Bold",
         "Motcua-DejaVu-Sans-Italic",
     }
-    assert encoded == [f"{BASE_URL}/tra-cuu/?ma=H12.99-260302-0001"]
+    # The status QR, and on the applicant's copy the rating QR: a signed id, no personal data.
+    status_url, rating_url = encoded
+    assert status_url == f"{BASE_URL}/tra-cuu/?ma=H12.99-260302-0001"
+    assert rating_url == f"{BASE_URL}/danh-gia/qr/{rating_qr_token(dossier=received)}/"
+    assert "Sau khi nhận kết quả, mời ông/bà quét mã QR" in pages[1]
     assert "Liên 1: Lưu tại Bộ phận Một cửa" in pages[0]
     assert "Liên 2: Giao người nộp hồ sơ" in pages[1]
     for text in pages:

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import results
+
+urlpatterns = [
+    path("<str:reference>/", results.result_page, name="result"),
+    path("<str:reference>/tai-ve/", results.result_download, name="result_download"),
+]

@@ -19,6 +19,7 @@ from motcua.core.exceptions import InvalidTransition, NotFound
 from motcua.dossiers.enums import Action, ApplicantKind, ReturnMode, Timeliness
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.selectors import dossier_history
+from motcua.ratings.tokens import rating_qr_token
 
 from .formatting import (
     HONORIFIC,
@@ -201,6 +202,8 @@ def _form01(dossier: Dossier, events: list[DossierEvent], base_url: str) -> dict
         "return_place": _return_place(dossier),
         "fee": _fee(dossier),
         "qr_data_uri": _qr_data_uri(status_url),
+        # Circular 01/2018 Art. 12: a way to rate goes with Form 01; the citizen's copy carries it.
+        "rating_qr_data_uri": _qr_data_uri(f"{base_url}/danh-gia/qr/{rating_qr_token(dossier=dossier)}/"),
         "status_url": f"{base_url}/tra-cuu/",
         "signers": [
             _applicant_signer("NGƯỜI NỘP HỒ SƠ", dossier),
