@@ -102,8 +102,8 @@ class ProcedureVersion(models.Model):
         default=OnlineLevel.NONE,
     )
     # The online e-form as data: a list of {"name", "label", "type" (text|textarea|date|number|select|
-    # checkbox|email|phone), "required", "choices", "help", "max_length"}; validated by
-    # `catalog.eform.eform_validate` on the server.
+    # checkbox|email|phone), "required", "choices", "help", "max_length", "min", "max", "group" (one page of
+    # the wizard)}; validated by `catalog.eform.eform_validate` on the server (format in catalog/eform.py).
     eform_fields = models.JSONField(_("các trường tờ khai điện tử"), default=list, blank=True)
     is_counter_intake_allowed = models.BooleanField(_("nộp trực tiếp"), default=True)
     is_postal_intake_allowed = models.BooleanField(_("nộp qua bưu chính"), default=False)
