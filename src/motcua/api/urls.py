@@ -1,7 +1,7 @@
 from ninja import NinjaAPI
 
 from .errors import install_error_handlers
-from .routers import auth, calendar, catalog, dossiers, index766, org, reports
+from .routers import auth, calendar, catalog, dossiers, index766, me, org, reports
 
 api = NinjaAPI(
     title="motcua API",
@@ -15,6 +15,7 @@ api.add_router("/units", org.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("/procedures", catalog.router)
 api.add_router("/dossiers", dossiers.router)
+api.add_router("/me", me.router)
 api.add_router("/public", dossiers.public_router)
 api.add_router("/register", dossiers.register_router)
 api.add_router("/reports", reports.router)

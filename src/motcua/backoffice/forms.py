@@ -10,7 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from motcua.catalog.enums import PaperKind
+from motcua.catalog.eform import eform_django_form
+from motcua.catalog.enums import OnlineLevel, PaperKind
 from motcua.catalog.models import ComponentRequirement, ProcedureVersion
 from motcua.dossiers.enums import Action, ApplicantKind, Channel, ReturnMode
 from motcua.dossiers.services import ApplicantData, DocumentData, IntakeData
@@ -20,6 +21,10 @@ from motcua.workcal.calendar import LOCAL_TZ
 from .uploads import upload_check, upload_normalise
 
 INTAKE_ACTIONS = (Action.RECEIVE, Action.RETURN_FOR_COMPLETION, Action.REFUSE)
+# Assisted online only: submit for the citizen and leave the reception to the online worklist.
+SUBMIT_ONLY = Action.SUBMIT.value
+ASSISTED_LEVELS = (OnlineLevel.END_TO_END, OnlineLevel.PARTIAL)
+EFORM_PREFIX = "ef_"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
 
 
@@ -98,9 +103,31 @@ class IntakeForm(forms.Form):
         choices=[
             (Channel.COUNTER.value, Channel.COUNTER.label),
             (Channel.POSTAL.value, Channel.POSTAL.label),
+            (Channel.ASSISTED_ONLINE.value, Channel.ASSISTED_ONLINE.label),
         ],
         initial=Channel.COUNTER,
         widget=forms.Select(attrs={"class": "select"}),
+    )
+    # Postal intake (Decision 468/2021 postal fields); the service requires them for a postal dossier.
+    postal_item_code = forms.CharField(
+        label=gettext_lazy("Số hiệu bưu gửi"),
+        required=False,
+        max_length=40,
+        widget=_input(spellcheck="false", autocapitalize="characters"),
+    )
+    postal_posted_on = forms.DateField(
+        label=gettext_lazy("Ngày gửi (ngày/tháng/năm)"),
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"class": "input", "inputmode": "numeric"}, format="%d/%m/%Y"),
+        error_messages={"invalid": gettext_lazy("Ngày gửi không hợp lệ: nhập theo dạng ngày/tháng/năm.")},
+    )
+    # Assisted online: the dossier joins the citizen's own account when one is found (verified phone or ID).
+    link_account = forms.BooleanField(
+        label=gettext_lazy(
+            "Liên kết với tài khoản công dân của người nộp (tìm theo số định danh hoặc số điện thoại)"
+        ),
+        required=False,
     )
     return_mode = forms.ChoiceField(
         label=gettext_lazy("Nhận kết quả"),
@@ -169,8 +196,20 @@ class IntakeForm(forms.Form):
         self.fields["competent_unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in competent])
         self.competent_units = competent
         self.show_competent_unit = len(competent) > 1
-        if not version.is_postal_intake_allowed:
-            self.fields["channel"].choices = [(Channel.COUNTER.value, Channel.COUNTER.label)]
+        channels = [(Channel.COUNTER.value, Channel.COUNTER.label)]
+        if version.is_postal_intake_allowed:
+            channels.append((Channel.POSTAL.value, Channel.POSTAL.label))
+        self.is_assisted_allowed = version.online_level in ASSISTED_LEVELS
+        if self.is_assisted_allowed:
+            channels.append((Channel.ASSISTED_ONLINE.value, Channel.ASSISTED_ONLINE.label))
+        self.fields["channel"].choices = channels
+        self.is_postal_allowed = version.is_postal_intake_allowed
+        # The procedure's e-form, filled only for an assisted online dossier; `eform_validate` judges it.
+        self.eform_names: list[str] = []
+        if self.is_assisted_allowed and version.eform_fields:
+            for name, field in eform_django_form(version.eform_fields).base_fields.items():
+                self.fields[f"{EFORM_PREFIX}{name}"] = field
+                self.eform_names.append(name)
         if not version.is_postal_return_allowed:
             self.fields["return_mode"].choices = [
                 (value, label) for value, label in ReturnMode.choices if value != ReturnMode.POSTAL
@@ -239,6 +278,26 @@ class IntakeForm(forms.Form):
                 items.extend((target, str(message)) for message in self.errors[name])
         return items
 
+    @property
+    def eform_fields(self) -> list:
+        return [self[f"{EFORM_PREFIX}{name}"] for name in self.eform_names]
+
+    def eform_answers(self) -> dict:
+        """The e-form as typed, for `eform_validate` to judge; blanks are left out."""
+        answers = {}
+        for name in self.eform_names:
+            value = self.cleaned_data.get(f"{EFORM_PREFIX}{name}")
+            if value not in (None, ""):
+                answers[name] = value
+        return answers
+
+    def _field_for(self, key: str) -> str:
+        if key.startswith("form_data."):
+            return f"{EFORM_PREFIX}{key.split('.', 1)[1]}"
+        if key.startswith("documents.") and key.split(".", 1)[1].isdigit():
+            return f"c{key.split('.', 1)[1]}_file"
+        return {"note": "refuse_reason", "owner": "link_account"}.get(key, key.replace(".", "_"))
+
     def add_domain_errors(self, details) -> None:
         """Put `ValidationFailed.details` ("applicant.name" → message) on the matching fields."""
         if isinstance(details, list):
@@ -246,7 +305,7 @@ class IntakeForm(forms.Form):
                 self.add_error(None, str(message))
             return
         for key, message in (details or {}).items():
-            name = {"note": "refuse_reason"}.get(key, key.replace(".", "_"))
+            name = self._field_for(key)
             hidden = name in self.fields and isinstance(self.fields[name].widget, forms.HiddenInput)
             if name in self.fields and not hidden:
                 self.add_error(name, str(message))
@@ -303,6 +362,9 @@ class IntakeForm(forms.Form):
                 address=data.get("applicant_address", "").strip(),
             ),
             channel=data.get("channel") or Channel.COUNTER,
+            postal_item_code=data.get("postal_item_code", "").strip(),
+            postal_posted_on=data.get("postal_posted_on"),
+            form_data=self.eform_answers() if data.get("channel") == Channel.ASSISTED_ONLINE else {},
             return_mode=data.get("return_mode") or ReturnMode.COUNTER,
             return_address=data.get("return_address", "").strip(),
             documents=documents,

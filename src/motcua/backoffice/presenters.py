@@ -64,6 +64,11 @@ def event_facts(
             pairs.append((_("Tiến độ"), label))
         elif key == "paused_working_hours":
             pairs.append((_("Thời gian không tính"), _hours(value)))
+        elif key in ("postal_delivery", "postal_pickup") and isinstance(value, dict):
+            pairs.append((_("Số hiệu bưu gửi"), str(value.get("tracking_code", ""))))
+            pairs.append((_("Địa chỉ"), str(value.get("address", ""))))
+        elif key == "reply_due_at":
+            pairs.append((_("Hạn phản hồi"), _when(value)))
         elif key in ("late_step", "step"):
             step = steps.get(value)
             label = _("Bước trễ hạn") if key == "late_step" else _("Bước")
@@ -74,3 +79,54 @@ def event_facts(
         {"label": label, "list": value} if isinstance(value, list) else {"label": label, "value": value}
         for label, value in pairs
     ]
+
+
+def event_label(event: DossierEvent) -> str:
+    """The control-slip line's title. A postal pick-up request is recorded without a status change and is not
+    (yet) one of `Action`'s choices, so it is named here."""
+    from motcua.dossiers.postal import PICKUP_ACTION
+
+    if event.action == PICKUP_ACTION:
+        return _("Yêu cầu bưu chính thu gom hồ sơ")
+    return str(event.get_action_display())
+
+
+def _answer(field: dict, value) -> str:
+    kind = field.get("type", "text")
+    if kind == "checkbox":
+        return _("Có") if value in (True, "true", "on", "1", 1) else _("Không")
+    if kind == "select":
+        for choice in field.get("choices") or []:
+            # Choices are stored as [value, label] pairs or as plain strings.
+            if isinstance(choice, (list, tuple)) and len(choice) == 2 and str(choice[0]) == str(value):
+                return str(choice[1])
+            if isinstance(choice, dict) and str(choice.get("value")) == str(value):
+                return str(choice.get("label", value))
+        return str(value)
+    if kind == "date" and isinstance(value, str):
+        try:
+            return date_format(datetime.fromisoformat(value).date(), "d/m/Y")
+        except ValueError:
+            return value
+    return "" if value is None else str(value)
+
+
+def eform_answers(*, fields: list, form_data: dict) -> list[dict]:
+    """The e-form (tờ khai điện tử) as the applicant answered it: {"label", "value"} in the form's own order
+    with its labels; answers to fields the current form no longer has are kept under their stored name."""
+    form_data = dict(form_data or {})
+    rows = []
+    for field in fields or []:
+        if not isinstance(field, dict) or "name" not in field:
+            continue
+        name = field["name"]
+        if name not in form_data:
+            continue
+        value = form_data.pop(name)
+        if value in (None, ""):
+            continue
+        rows.append({"label": field.get("label") or name, "value": _answer(field, value)})
+    rows.extend(
+        {"label": name, "value": str(value)} for name, value in form_data.items() if value not in (None, "")
+    )
+    return rows

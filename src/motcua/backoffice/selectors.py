@@ -8,14 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.identifiers import phone_normalize
 from motcua.accounts.models import User
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import FeeLine, fee_compute
-from motcua.dossiers.enums import Action, Status
+from motcua.dossiers.enums import Action, Channel, ReturnMode, Status
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.permissions import actor_acts_in
 from motcua.dossiers.selectors import (
@@ -27,7 +28,7 @@ from motcua.dossiers.services import dossier_due
 from motcua.dossiers.transitions import RULES, Rule, Scope, actions_from
 from motcua.org.enums import Role, UnitKind
 from motcua.org.models import StaffRole, Unit
-from motcua.org.selectors import user_roles
+from motcua.org.selectors import user_is_staff_member, user_roles
 from motcua.workcal.selectors import calendar_for_unit
 
 HANDLER_ROLES = frozenset(
@@ -76,7 +77,82 @@ def people_by_username(usernames) -> dict[str, str]:
     return {user.username: str(user) for user in User.objects.filter(username__in=wanted)}
 
 
-# --- process -----------------------------------------------------------------------------------------------
+# --- online submissions waiting for a reply ------------------------------------------------------------------
+# Dossiers that reach the centre without the applicant at the counter; the centre answers each within 8
+# working hours of submission (Decree 45/2020), measured by `Dossier.reply_due_at`.
+REPLY_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE, Channel.POSTAL)
+
+
+def dossier_reply_worklist(*, user):
+    """Submitted dossiers waiting for reception at the centres where `user` receives, most urgent first."""
+    units = [unit.pk for unit in receiving_units_for(user)]
+    return (
+        Dossier.objects.filter(
+            status=Status.SUBMITTED, channel__in=REPLY_CHANNELS, receiving_unit_id__in=units
+        )
+        .select_related("procedure_version__procedure", "receiving_unit")
+        .order_by(F("reply_due_at").asc(nulls_last=True), "submitted_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ReplyClock:
+    due_at: datetime | None
+    remaining_hours: float | None  # working hours; negative when overdue
+    is_overdue: bool
+
+
+def dossier_reply_clock(dossier: Dossier, *, now: datetime | None = None, calendar=None) -> ReplyClock:
+    """The 8-working-hour reply clock of a submitted dossier; it stops mattering once the centre answers."""
+    if dossier.status != Status.SUBMITTED or dossier.reply_due_at is None:
+        return ReplyClock(dossier.reply_due_at, None, False)
+    now = now or timezone.now()
+    calendar = calendar or calendar_for_unit(dossier.receiving_unit)
+    remaining = calendar.working_hours_between(now, dossier.reply_due_at)
+    return ReplyClock(dossier.reply_due_at, round(remaining, 2), now > dossier.reply_due_at)
+
+
+def dossier_reply_clocks(dossiers, *, now: datetime | None = None) -> dict[int, ReplyClock]:
+    """`dossier_reply_clock` for a page of rows, one calendar per receiving unit (no query per row)."""
+    now = now or timezone.now()
+    calendars: dict[int, object] = {}
+    clocks = {}
+    for dossier in dossiers:
+        if dossier.receiving_unit_id not in calendars:
+            calendars[dossier.receiving_unit_id] = calendar_for_unit(dossier.receiving_unit)
+        clocks[dossier.pk] = dossier_reply_clock(
+            dossier, now=now, calendar=calendars[dossier.receiving_unit_id]
+        )
+    return clocks
+
+
+def reply_menu_counts(*, user, now: datetime | None = None) -> dict[str, int] | None:
+    """{"waiting", "overdue"} for the menu; None for officers who do not receive."""
+    if not is_receiving_officer(user):
+        return None
+    now = now or timezone.now()
+    # One query for both numbers: the menu is on every officer page.
+    return dossier_reply_worklist(user=user).order_by().aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=Q(reply_due_at__lt=now))
+    )
+
+
+# --- assisted online -------------------------------------------------------------------------------------------
+def citizen_account_for_counter(*, phone: str = "", id_number: str = ""):
+    """The citizen's own account, found by the ID number or the mobile number it has verified; None unless
+    exactly one active citizen (not an officer) matches. Unverified details never link a dossier: anyone can
+    type someone else's number into their own profile."""
+    wanted = Q(pk__in=[])
+    id_number = (id_number or "").strip()
+    if id_number:
+        wanted |= Q(id_number=id_number, is_id_number_verified=True)
+    mobile = phone_normalize(phone or "")
+    if mobile:
+        wanted |= Q(phone=mobile, is_phone_verified=True)
+    found = [user for user in User.objects.filter(wanted, is_active=True)[:3] if not user_is_staff_member(user)]
+    return found[0] if len(found) == 1 else None
+
+
 # --- actions -----------------------------------------------------------------------------------------------
 # Buttons read best with the usual next move first and the ones that end or undo the work last.
 _ORDER = [
@@ -134,6 +210,8 @@ class ActionOption:
     assignees: list[User] | None = None
     assignee_required: bool = False
     back_steps: list[ProcessStep] = field(default_factory=list)
+    # Returning a result the applicant asked to receive by post: the post office is asked to deliver it.
+    postal_return_address: str = ""
     # Filled by the page when this action was just refused, so its form shows why and keeps the input.
     error: str = ""
     field_errors: dict = field(default_factory=dict)
@@ -165,6 +243,7 @@ class ActionOption:
             or self.needs_new_due
             or self.assignees is not None
             or self.back_steps
+            or self.postal_return_address
         )
 
 
@@ -240,6 +319,9 @@ def dossier_actions_for_staff(*, user, dossier: Dossier, history: list[DossierEv
             if dossier.extended_due_at is not None:
                 continue
             option.needs_new_due = True
+        elif action == Action.RETURN_RESULT and dossier.return_mode == ReturnMode.POSTAL:
+            option.postal_return_address = dossier.return_address or "—"
+            option.label = str(_("Trả kết quả qua bưu chính"))
         options.append(option)
     options.sort(key=lambda o: _ORDER.index(o.action) if o.action in _ORDER else len(_ORDER))
     return options

@@ -20,6 +20,7 @@ urlpatterns = [
     path("ho-so/<str:reference>/thao-tac/<str:action>/", dossier.dossier_action, name="dossier_action"),
     path("ho-so/<str:reference>/giai-trinh/<int:step_id>/", dossier.step_explain, name="step_explain"),
     path("ho-so/<str:reference>/tep/<int:document_id>/", dossier.document_download, name="document"),
+    path("ho-so/<str:reference>/buu-chinh/thu-gom/", dossier.pickup_request, name="postal_pickup"),
     path("ho-so/<str:reference>/mau/<str:number>.pdf", dossier.form_pdf, name="form_pdf"),
     # An officer registers a citizen's account at the counter.
     path("cong-dan/", include("motcua.backoffice.citizen_urls")),

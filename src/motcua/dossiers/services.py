@@ -407,6 +407,11 @@ def _check_actor(dossier: Dossier, rule: Rule, actor) -> Unit | None:
     if rule.owner_may and dossier.owner_id is not None and dossier.owner_id == actor.pk:
         return None
     if rule.scope == Scope.OWNER:
+        # Assisted online: the officer who files for the citizen at the counter submits on their behalf.
+        if dossier.assisted_by_id == actor.pk and actor_acts_in(
+            actor, {Role.RECEIVING_OFFICER}, dossier.receiving_unit
+        ):
+            return dossier.receiving_unit
         if dossier.owner_id != actor.pk:
             raise NotPermitted("Chỉ người nộp hồ sơ mới được thực hiện thao tác này.")
         return None

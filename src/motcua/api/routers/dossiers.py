@@ -1,22 +1,24 @@
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from motcua.api.auth import staff_or_token
 from motcua.api.schemas import ErrorOut
+from motcua.backoffice.uploads import upload_check, upload_normalise
 from motcua.catalog.selectors import procedure_get_by_code
-from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from motcua.core.ratelimit import client_ip, rate_limit_hit
-from motcua.dossiers import selectors, services
-from motcua.dossiers.enums import Channel, ReturnMode
+from motcua.dossiers import citizen_selectors, online, postal, selectors, services
+from motcua.dossiers.enums import Action, Channel, ReturnMode
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.transitions import actions_from
+from motcua.dossiers.transitions import RULES, Scope, actions_from
 from motcua.org.enums import Role
-from motcua.org.selectors import unit_get_by_code, user_roles
+from motcua.org.selectors import unit_get_by_code, user_is_staff_member, user_roles
 
 router = Router(tags=["dossiers"], auth=staff_or_token)
 public_router = Router(tags=["public"])
@@ -40,11 +42,25 @@ class DocumentIn(Schema):
 
 class DossierIn(Schema):
     procedure: str = Field(description="National or local procedure code")
-    applicant: ApplicantIn
-    channel: Channel = Channel.COUNTER
-    return_mode: ReturnMode = ReturnMode.COUNTER
+    applicant: ApplicantIn | None = Field(
+        None, description="Required from officers; a citizen's default comes from their account"
+    )
+    channel: Channel | None = Field(
+        None,
+        description="Officers: counter (default) or postal. Citizens: online (default), a draft of their own",
+    )
+    return_mode: ReturnMode | None = Field(None, description="Default: counter (officers), online (citizens)")
     return_address: str = ""
-    receiving_unit: str | None = Field(None, description="Agency code; default: the officer's centre")
+    receiving_unit: str | None = Field(
+        None, description="Agency code; default: the officer's centre, or the procedure's first online centre"
+    )
+    form_data: dict = Field(default_factory=dict, description="Online: answers to the procedure's e-form")
+    submit: bool = Field(
+        False,
+        description="Online: send the draft at once (all or nothing: a problem answers 422 and nothing is kept)",
+    )
+    postal_item_code: str = Field("", max_length=40, description="Postal intake: the post office's item code")
+    postal_posted_on: date | None = Field(None, description="Postal intake: the posting date")
     competent_unit: str | None = None
     documents: list[DocumentIn] | None = Field(
         None, description="Default: the procedure's required components"
@@ -78,7 +94,7 @@ class ApplicantOut(Schema):
 
 
 class DossierOut(Schema):
-    code: str
+    code: str = Field(description="The dossier code, or D<id> before reception")
     status: str
     status_label: str
     procedure: str
@@ -88,6 +104,8 @@ class DossierOut(Schema):
     receiving_unit: str
     competent_unit: str
     applicant: ApplicantOut
+    submitted_at: datetime | None
+    reply_due_at: datetime | None = Field(description="Online: the centre answers by then (8 working hours)")
     received_at: datetime | None
     due_at: datetime | None
     original_due_at: datetime | None
@@ -108,6 +126,9 @@ class ActionIn(Schema):
     new_due_at: datetime | None = None
     assignee: str | None = None
     to_step: int | None = None
+    postal_item_code: str | None = Field(
+        None, description="return_result by post: the item code when the parcel was handed over already"
+    )
 
 
 class EventOut(Schema):
@@ -134,7 +155,7 @@ def _local(value):
     return timezone.localtime(value) if value is not None else None
 
 
-def _step(step) -> dict | None:
+def _step(step, *, for_staff: bool = True) -> dict | None:
     if step is None:
         return None
     return {
@@ -142,7 +163,8 @@ def _step(step) -> dict | None:
         "name": step.name,
         "unit": step.unit.agency_code,
         "role": step.role,
-        "assignee": step.assignee.username if step.assignee_id else None,
+        # Citizens see which office works on their dossier, not which officer.
+        "assignee": step.assignee.username if step.assignee_id and for_staff else None,
         "started_at": _local(step.started_at),
         "due_at": _local(step.due_at),
         "finished_at": _local(step.finished_at),
@@ -150,7 +172,16 @@ def _step(step) -> dict | None:
     }
 
 
-def dossier_out(dossier: Dossier, *, clock: selectors.Clock | None = None) -> dict:
+def _citizen_actions(dossier: Dossier) -> list[str]:
+    """What the applicant's own account may do now (submit a draft, answer a supplement request)."""
+    return [
+        action.value
+        for action in actions_from(dossier.status)
+        if RULES[action].scope == Scope.OWNER or RULES[action].owner_may
+    ]
+
+
+def dossier_out(dossier: Dossier, *, clock: selectors.Clock | None = None, for_staff: bool = True) -> dict:
     clock = clock or selectors.dossier_clock(dossier)
     version = dossier.procedure_version
     return {
@@ -170,6 +201,8 @@ def dossier_out(dossier: Dossier, *, clock: selectors.Clock | None = None) -> di
             "address": dossier.applicant_address,
             "email": dossier.applicant_email,
         },
+        "submitted_at": _local(dossier.submitted_at),
+        "reply_due_at": _local(dossier.reply_due_at),
         "received_at": _local(dossier.received_at),
         "due_at": _local(dossier.due_at),
         "original_due_at": _local(dossier.original_due_at),
@@ -180,9 +213,26 @@ def dossier_out(dossier: Dossier, *, clock: selectors.Clock | None = None) -> di
         "outcome": dossier.outcome,
         "fee_amount": dossier.fee_amount,
         "return_mode": dossier.return_mode,
-        "current_step": _step(dossier.current_step),
-        "allowed_actions": [a.value for a in actions_from(dossier.status)],
+        "current_step": _step(dossier.current_step, for_staff=for_staff),
+        "allowed_actions": (
+            [a.value for a in actions_from(dossier.status)] if for_staff else _citizen_actions(dossier)
+        ),
     }
+
+
+def _is_staff(user) -> bool:
+    return user_is_staff_member(user)
+
+
+def _dossier_for(user, code: str) -> tuple[Dossier, bool]:
+    """(dossier, seen as staff). Officers see their units' dossiers; anyone sees their own as its applicant;
+    everything else is answered like an unknown code (404)."""
+    if _is_staff(user):
+        try:
+            return selectors.dossier_get_for_staff(user=user, reference=code), True
+        except NotFound:
+            pass
+    return citizen_selectors.dossier_get_for_citizen(user=user, reference=code), False
 
 
 def _receiving_unit_for(user, code: str | None):
@@ -200,12 +250,18 @@ def _receiving_unit_for(user, code: str | None):
 
 @router.post("", response={201: DossierOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def dossier_create(request, payload: DossierIn):
-    """Counter (or postal) intake by a receiving officer: the dossier is received at once (code, due date)."""
-    if payload.channel not in (Channel.COUNTER, Channel.POSTAL):
+    """Officers: counter (or postal) intake by a receiving officer, received at once (code, due date).
+    Citizens: an online dossier of their own, a draft (`D<id>`) or, with `"submit": true`, sent to the centre."""
+    if not _is_staff(request.user):
+        return Status(201, _online_create(request.user, payload))
+    channel = payload.channel or Channel.COUNTER
+    if channel not in (Channel.COUNTER, Channel.POSTAL):
         raise ValidationFailed(
             "Cán bộ tiếp nhận chỉ nhập hồ sơ trực tiếp hoặc qua bưu chính qua API này.",
             details={"channel": "counter | postal"},
         )
+    if payload.applicant is None:
+        raise ValidationFailed("Nhập thông tin người nộp hồ sơ.", details={"applicant": "Bắt buộc."})
     version = procedure_get_by_code(code=payload.procedure).current_version
     documents = payload.documents
     if documents is None:
@@ -221,8 +277,8 @@ def dossier_create(request, payload: DossierIn):
         if payload.competent_unit
         else None,
         applicant=services.ApplicantData(**payload.applicant.dict()),
-        channel=payload.channel,
-        return_mode=payload.return_mode,
+        channel=channel,
+        return_mode=payload.return_mode or ReturnMode.COUNTER,
         return_address=payload.return_address,
         documents=[
             services.DocumentData(name=d.name, paper_kind=d.paper_kind, quantity=d.quantity)
@@ -234,9 +290,47 @@ def dossier_create(request, payload: DossierIn):
         delegate_id_number=payload.delegate_id_number,
         delegate_phone=payload.delegate_phone,
         note=payload.note,
+        postal_item_code=payload.postal_item_code,
+        postal_posted_on=payload.postal_posted_on,
     )
-    dossier = services.dossier_intake(data=data, actor=request.user)
+    if channel == Channel.POSTAL:
+        dossier = postal.postal_intake(data=data, actor=request.user)
+    else:
+        dossier = services.dossier_intake(data=data, actor=request.user)
     return Status(201, dossier_out(dossier))
+
+
+@transaction.atomic
+def _online_create(user, payload: DossierIn) -> dict:
+    if (payload.channel or Channel.ONLINE) != Channel.ONLINE:
+        raise NotPermitted(
+            "Công dân nộp hồ sơ trực tuyến (channel: online); nộp trực tiếp hoặc qua bưu chính do cán bộ tiếp nhận.",
+            details={"channel": "online"},
+        )
+    if payload.documents:
+        raise ValidationFailed(
+            "Tải bản quét giấy tờ lên sau khi tạo hồ sơ (POST /dossiers/{code}/documents).",
+            details={"documents": "Không nhận ở đây."},
+        )
+    version = procedure_get_by_code(code=payload.procedure).current_version
+    dossier = online.online_draft_create(
+        actor=user,
+        version=version,
+        receiving_unit=unit_get_by_code(agency_code=payload.receiving_unit)
+        if payload.receiving_unit
+        else None,
+        applicant=services.ApplicantData(**payload.applicant.dict()) if payload.applicant else None,
+        form_data=payload.form_data,
+        return_mode=payload.return_mode or ReturnMode.ONLINE,
+        return_address=payload.return_address,
+        competent_unit=unit_get_by_code(agency_code=payload.competent_unit)
+        if payload.competent_unit
+        else None,
+    )
+    if payload.submit:
+        dossier = online.online_submit(dossier=dossier, actor=user)
+    dossier = citizen_selectors.dossier_get_for_citizen(user=user, reference=dossier.reference)
+    return dossier_out(dossier, for_staff=False)
 
 
 class DossierPageOut(Schema):
@@ -260,12 +354,17 @@ def dossier_list(request, filters: Query[DossierFilter], page: int = Query(1, ge
 
 @router.get("/{code}", response={200: DossierOut, 404: ErrorOut})
 def dossier_detail(request, code: str):
-    return dossier_out(selectors.dossier_get_for_staff(user=request.user, reference=code))
+    """An officer's dossier in their units, or the applicant's own (`D<id>` before reception)."""
+    dossier, for_staff = _dossier_for(request.user, code)
+    return dossier_out(dossier, for_staff=for_staff)
 
 
 @router.get("/{code}/history", response={200: list[EventOut], 404: ErrorOut})
 def dossier_history(request, code: str):
-    dossier = selectors.dossier_get_for_staff(user=request.user, reference=code)
+    """The control slip. The applicant reads it without officers' names, internal hand-overs or notes."""
+    dossier, for_staff = _dossier_for(request.user, code)
+    if not for_staff:
+        return _citizen_history(dossier)
     return [
         {
             "seq": e.seq,
@@ -282,18 +381,163 @@ def dossier_history(request, code: str):
     ]
 
 
+def _citizen_history(dossier: Dossier) -> list[dict]:
+    events = [
+        e
+        for e in selectors.dossier_history(dossier=dossier)
+        if e.action not in citizen_selectors.HIDDEN_ACTIONS
+    ]
+    # The citizen timeline decides what of each row the applicant may read; it has the same rows in order.
+    entries = citizen_selectors.dossier_timeline_for_citizen(dossier=dossier)
+    return [
+        {
+            "seq": e.seq,
+            "action": e.action,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "at": _local(e.at),
+            "actor": None,
+            "unit": e.actor_unit.agency_code if e.actor_unit_id else None,
+            "note": entry.note,
+            "data": entry.data,
+        }
+        for e, entry in zip(events, entries, strict=True)
+    ]
+
+
 @router.post(
-    "/{code}/actions/{action}",
+    "/{code}/actions/submit",
     response={200: DossierOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
 )
+def dossier_submit(request, code: str):
+    """The applicant sends their online draft, or resubmits after a return for completion; the centre answers
+    within 8 working hours (`reply_due_at`). 422 lists everything still missing."""
+    dossier, for_staff = _dossier_for(request.user, code)
+    if dossier.owner_id != request.user.pk:
+        raise NotPermitted("Chỉ người nộp hồ sơ mới gửi được hồ sơ trực tuyến của mình.")
+    dossier = online.online_submit(dossier=dossier, actor=request.user)
+    dossier, for_staff = _dossier_for(request.user, dossier.reference)
+    return dossier_out(dossier, for_staff=for_staff)
+
+
+@router.post(
+    "/{code}/actions/{action}",
+    response={200: DossierOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 502: ErrorOut},
+)
 def dossier_action(request, code: str, action: str, payload: ActionIn):
-    """Apply a lifecycle action: 409 when it is not allowed in the dossier's state, 403 when the actor may not."""
-    dossier = selectors.dossier_get_for_staff(user=request.user, reference=code)
+    """Apply a lifecycle action: 409 when it is not allowed in the dossier's state, 403 when the actor may not.
+    `return_result` of a dossier whose result goes by post books the delivery with the post office first
+    (502 when the post office does not take it; nothing changes)."""
+    dossier, for_staff = _dossier_for(request.user, code)
+    if not for_staff:
+        # Applicants act through their own endpoints, which carry the online rules (documents, e-form).
+        raise NotPermitted("Người nộp gửi hồ sơ qua actions/submit; các thao tác khác do cán bộ thực hiện.")
     fields = {k: v for k, v in payload.dict().items() if k != "note" and v is not None}
-    dossier = services.dossier_transition(
-        dossier=dossier, action=action, actor=request.user, note=payload.note, **fields
+    if action == Action.RETURN_RESULT and dossier.return_mode == ReturnMode.POSTAL:
+        dossier = postal.postal_result_return(
+            dossier=dossier,
+            actor=request.user,
+            item_code=fields.get("postal_item_code", ""),
+            note=payload.note,
+        )
+    else:
+        fields.pop("postal_item_code", None)
+        dossier = services.dossier_transition(
+            dossier=dossier, action=action, actor=request.user, note=payload.note, **fields
+        )
+    try:
+        dossier, for_staff = _dossier_for(request.user, dossier.reference)
+    except NotFound:
+        # The action moved the dossier out of the officer's units: report the change all the same.
+        for_staff = True
+    return dossier_out(dossier, for_staff=for_staff)
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    component: int | None = Field(description="Position of the answered component in the procedure's list")
+    content_type: str
+    size: int
+
+
+SCAN_FILE = File(..., description="PDF, JPEG or PNG, at most 20 MB")
+
+
+@router.post(
+    "/{code}/documents",
+    response={201: list[DocumentOut], 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+)
+def dossier_document_upload(
+    request,
+    code: str,
+    component: int = Form(..., description="1-based position of the component in GET /procedures/{code}"),
+    file: UploadedFile = SCAN_FILE,
+):
+    """A scan for one component of the applicant's own draft (or a dossier returned for completion); a new
+    scan replaces the one given before for that component."""
+    dossier, _for_staff = _dossier_for(request.user, code)
+    components = list(dossier.procedure_version.components.all())
+    if not 1 <= component <= len(components):
+        raise ValidationFailed(
+            "Thành phần hồ sơ không hợp lệ.", details={"component": f"Chọn từ 1 đến {len(components)}."}
+        )
+    problem = upload_check(file)
+    if problem:
+        raise ValidationFailed(problem, details={"file": problem})
+    upload_normalise(file)
+    requirement = components[component - 1]
+    added = online.online_documents_add(
+        dossier=dossier,
+        actor=request.user,
+        documents=[services.DocumentData(name=requirement.name, requirement_id=requirement.pk, upload=file)],
     )
-    return dossier_out(selectors.dossier_get_for_staff(user=request.user, reference=dossier.reference))
+    return Status(
+        201,
+        [
+            {
+                "id": d.pk,
+                "name": d.name,
+                "component": component,
+                "content_type": d.content_type,
+                "size": d.size,
+            }
+            for d in added
+        ],
+    )
+
+
+class PickupIn(Schema):
+    address: str = Field("", max_length=500, description="Default: the applicant's address on the dossier")
+    note: str = Field("", max_length=1000)
+
+
+class PickupOut(Schema):
+    tracking_code: str
+    address: str
+    requested_at: datetime
+
+
+@router.post(
+    "/{code}/postal/pickup",
+    response={201: PickupOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 502: ErrorOut},
+)
+def dossier_postal_pickup(request, code: str, payload: PickupIn):
+    """Ask the post office to collect the dossier's papers at the applicant's address (docs/postal.md). The
+    applicant (their own dossier) or a receiving officer of the centre; once a day per dossier."""
+    dossier, _for_staff = _dossier_for(request.user, code)
+    event = postal.postal_pickup_request(
+        dossier=dossier, actor=request.user, address=payload.address, note=payload.note
+    )
+    request_data = event.data["postal_pickup"]
+    return Status(
+        201,
+        {
+            "tracking_code": request_data["tracking_code"],
+            "address": request_data["address"],
+            "requested_at": _local(event.at),
+        },
+    )
 
 
 @router.get("/{code}/forms/{number}.pdf", response={200: None, 404: ErrorOut, 409: ErrorOut})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from motcua.dossiers.selectors import WORKLISTS, dossier_menu_counts
 from motcua.org.selectors import user_is_staff_member
 
-from ..selectors import is_receiving_officer
+from ..selectors import is_receiving_officer, reply_menu_counts
 
 # Labels of the worklists as the menu shows them; the keys are the selectors' own.
 WORKLIST_LABELS = {
@@ -31,6 +31,7 @@ def menu_context(request) -> dict:
             {"key": key, "label": WORKLIST_LABELS[key], "count": counts.get(key, 0)} for key in WORKLISTS
         ],
         "is_receiver": is_receiving_officer(request.user),
+        "reply_menu": reply_menu_counts(user=request.user),
     }
 
 

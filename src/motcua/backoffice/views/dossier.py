@@ -14,18 +14,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
-from motcua.dossiers.enums import Action, Status
+from motcua.dossiers.enums import Action, ReturnMode, Status
+from motcua.dossiers.postal import (
+    PostalUnavailable,
+    postal_pickup_allowed,
+    postal_pickup_request,
+    postal_pickups,
+    postal_result_return,
+)
 from motcua.dossiers.selectors import dossier_clock, dossier_get_for_staff, dossier_history
 from motcua.dossiers.services import dossier_step_explain, dossier_transition
 from motcua.dossiers.transitions import RULES, rule_for
 
 from ..forms import action_arguments
-from ..presenters import event_facts, moment
+from ..presenters import eform_answers, event_facts, event_label, moment
 from ..selectors import (
     FORM_TITLES,
     PRINT_LABELS,
     dossier_actions_for_staff,
     dossier_form_numbers,
+    dossier_reply_clock,
     explainable_step_ids,
     people_by_username,
 )
@@ -84,6 +92,9 @@ def render_dossier(request, dossier, *, status=200, failure=None):
         error_items += [(f"{failure['key']}-{name}", str(message)) for name, message in details.items()]
     elif failure.get("kind") == "explain":
         error_items = [(f"giai-trinh-{failure['key']}", failure["message"])]
+    elif failure.get("kind") == "pickup":
+        error_items = [("thu-gom", failure["message"])]
+        error_items += [(f"thu-gom-{name}", str(message)) for name, message in details.items()]
     return bo_render(
         request,
         "backoffice/dossier.html",
@@ -91,13 +102,22 @@ def render_dossier(request, dossier, *, status=200, failure=None):
             "dossier": dossier,
             "version": dossier.procedure_version,
             "clock": dossier_clock(dossier, now=now),
+            "reply_clock": dossier_reply_clock(dossier, now=now),
+            "eform_answers": eform_answers(
+                fields=dossier.procedure_version.eform_fields, form_data=dossier.form_data
+            ),
+            "pickups": postal_pickups(dossier=dossier),
+            "can_request_pickup": postal_pickup_allowed(dossier=dossier, actor=request.user),
             "documents": list(dossier.documents.all()),
             "pauses": list(dossier.pauses.all()),
             "steps": steps,
             "current": current,
             "current_overdue": bool(current and now > current.due_at),
             "explainable": explainable_step_ids(user=request.user, steps=steps),
-            "events": [{"event": e, "facts": event_facts(e, steps_by_id, people)} for e in history],
+            "events": [
+                {"event": e, "label": event_label(e), "facts": event_facts(e, steps_by_id, people)}
+                for e in history
+            ],
             "actions": actions,
             "error_items": error_items,
             "forms": [(n, FORM_TITLES[n]) for n in numbers],
@@ -132,6 +152,11 @@ def _success_message(dossier, action: str) -> str:
         }
     if action in (Action.APPROVE, Action.DENY):
         return _("Đã “%(action)s”: hồ sơ có kết quả, chuyển Bộ phận Một cửa trả kết quả.") % {"action": label}
+    if action == Action.RETURN_RESULT and dossier.return_postal_item_code:
+        return _("Đã gửi kết quả hồ sơ %(code)s qua bưu chính, số hiệu bưu gửi %(item)s.") % {
+            "code": dossier.reference,
+            "item": dossier.return_postal_item_code,
+        }
     if action == Action.RETURN_RESULT:
         return _("Đã trả kết quả hồ sơ %(code)s.") % {"code": dossier.reference}
     return _("Đã “%(action)s” hồ sơ %(code)s.") % {"action": label, "code": dossier.reference}
@@ -147,12 +172,23 @@ def dossier_action(request, dossier, action: str):
         raise Http404
     rule = rule_for(action)
     note, fields = action_arguments(action, request.POST)
+    by_post = action == Action.RETURN_RESULT and dossier.return_mode == ReturnMode.POSTAL
     try:
-        updated = dossier_transition(dossier=dossier, action=action, actor=request.user, note=note, **fields)
+        if by_post:
+            updated = postal_result_return(
+                dossier=dossier,
+                actor=request.user,
+                item_code=request.POST.get("postal_item_code", ""),
+                note=note,
+            )
+        else:
+            updated = dossier_transition(
+                dossier=dossier, action=action, actor=request.user, note=note, **fields
+            )
     except NotPermitted as error:
         return error_page(request, status=403, title=_("Không có quyền thực hiện"), message=error.message)
-    except (InvalidTransition, ValidationFailed) as error:
-        status = 409 if isinstance(error, InvalidTransition) else 422
+    except (InvalidTransition, ValidationFailed, PostalUnavailable) as error:
+        status = error.http_status
         failure = {
             "kind": "action",
             "key": action,
@@ -200,6 +236,41 @@ def step_explain(request, dossier, step_id: int):
 
 
 @staff_required
+@require_POST
+@_with_dossier
+def pickup_request(request, dossier):
+    """The post office collects the papers at the applicant's address (thu gom hồ sơ tại nhà)."""
+    try:
+        event = postal_pickup_request(
+            dossier=dossier,
+            actor=request.user,
+            address=request.POST.get("address", ""),
+            note=request.POST.get("note", ""),
+        )
+    except NotPermitted as error:
+        return error_page(request, status=403, title=_("Không có quyền thực hiện"), message=error.message)
+    except (InvalidTransition, ValidationFailed, PostalUnavailable) as error:
+        failure = {
+            "kind": "pickup",
+            "key": "pickup",
+            "message": error.message,
+            "details": error.details,
+            "posted": request.POST,
+        }
+        return render_dossier(request, dossier, status=error.http_status, failure=failure)
+    messages.success(
+        request,
+        _("Đã gửi yêu cầu thu gom hồ sơ đến bưu điện, mã yêu cầu %(code)s.")
+        % {"code": event.data["postal_pickup"]["tracking_code"]},
+    )
+    return redirect(_url(dossier) + "#buu-chinh")
+
+
+# Scans the browser may show in place: what `uploads.upload_check` lets in, identified by content.
+VIEWABLE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+@staff_required
 @require_GET
 @_with_dossier
 def document_download(request, dossier, document_id: int):
@@ -219,12 +290,19 @@ def document_download(request, dossier, document_id: int):
         )
     extension = "." + document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else ""
     filename = f"{dossier.reference}-{document.order:02d}{extension}"
-    return FileResponse(
+    inline = request.GET.get("xem") == "1" and document.content_type in VIEWABLE_TYPES
+    response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not inline,
         filename=filename,
         content_type=document.content_type or "application/octet-stream",
     )
+    if inline and document.content_type.startswith("image/"):
+        # An image shown in place loads nothing else (a PDF keeps the browser's own viewer, which a sandbox
+        # policy would block; its type was checked by content at upload and nosniff holds the browser to it).
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_required

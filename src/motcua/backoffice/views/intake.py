@@ -15,13 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from motcua.catalog.enums import VersionStatus
 from motcua.catalog.selectors import procedure_version_detail, procedure_version_search
 from motcua.core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
-from motcua.dossiers.enums import Action
+from motcua.dossiers.assisted import assisted_online_submit
+from motcua.dossiers.enums import Action, Channel
+from motcua.dossiers.postal import postal_intake
 from motcua.dossiers.selectors import applicant_for_counter
 from motcua.dossiers.services import dossier_intake
 
-from ..forms import INTAKE_ACTIONS, IntakeForm, lines
+from ..forms import INTAKE_ACTIONS, SUBMIT_ONLY, IntakeForm, lines
 from ..presenters import moment
-from ..selectors import intake_preview, receivable_at, receiving_units_for
+from ..selectors import citizen_account_for_counter, intake_preview, receivable_at, receiving_units_for
 from .common import bo_render, error_page, receiver_required
 
 PROCEDURE_RESULTS = 20
@@ -153,7 +155,7 @@ def _intake_post(request, version, units):
 
     # Enter in a field submits the hidden default button, which is "receive"; a missing value means the same.
     action = request.POST.get("action") or Action.RECEIVE
-    if action not in INTAKE_ACTIONS:
+    if action not in (*INTAKE_ACTIONS, SUBMIT_ONLY):
         return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
     if not form.is_valid():
         return _render_form(request, form, status=422, files_dropped=files_dropped)
@@ -163,10 +165,23 @@ def _intake_post(request, version, units):
         fields["missing_items"] = lines(form.cleaned_data.get("missing_items"))
     if action == Action.REFUSE:
         note = form.cleaned_data.get("refuse_reason", "")
-    try:
-        dossier = dossier_intake(
-            data=form.intake_data(), actor=request.user, action=action, note=note, **fields
+    channel = form.cleaned_data.get("channel")
+    if action == SUBMIT_ONLY and channel != Channel.ASSISTED_ONLINE:
+        form.add_error(
+            "channel", _("Chỉ hồ sơ nộp trực tuyến có hỗ trợ mới được nộp mà chưa tiếp nhận ngay.")
         )
+        return _render_form(request, form, status=422, files_dropped=files_dropped)
+    try:
+        if channel == Channel.ASSISTED_ONLINE:
+            dossier = _assisted_submit(request, form, action, note, fields)
+        elif channel == Channel.POSTAL:
+            dossier = postal_intake(
+                data=form.intake_data(), actor=request.user, action=action, note=note, **fields
+            )
+        else:
+            dossier = dossier_intake(
+                data=form.intake_data(), actor=request.user, action=action, note=note, **fields
+            )
     except ValidationFailed as error:
         if error.details:
             form.add_domain_errors(error.details)
@@ -182,6 +197,17 @@ def _intake_post(request, version, units):
             request, status=403, title=_("Không có quyền tiếp nhận hồ sơ"), message=error.message
         )
 
+    url = reverse("backoffice:dossier", kwargs={"reference": dossier.reference})
+    if action == SUBMIT_ONLY:
+        messages.success(
+            request,
+            _(
+                "Đã nộp trực tuyến thay người dân, tham chiếu %(reference)s. Hồ sơ chờ tiếp nhận, hạn phản hồi "
+                "lúc %(due)s."
+            )
+            % {"reference": dossier.reference, "due": moment(dossier.reply_due_at)},
+        )
+        return redirect(url)
     if action == Action.RECEIVE:
         due = moment(dossier.due_at)
         messages.success(
@@ -200,8 +226,37 @@ def _intake_post(request, version, units):
             request,
             _("Đã từ chối tiếp nhận hồ sơ của %(name)s (Mẫu 03).") % {"name": dossier.applicant_name},
         )
-    url = reverse("backoffice:dossier", kwargs={"reference": dossier.reference})
     return redirect(f"{url}?in={FORM_OF_ACTION[action]}")
+
+
+def _assisted_submit(request, form, action, note, fields):
+    """Submit online for the citizen (and decide at once unless the officer chose to submit only)."""
+    owner = None
+    if form.cleaned_data.get("link_account"):
+        data = form.cleaned_data
+        owner = citizen_account_for_counter(
+            phone=data.get("applicant_phone", ""), id_number=data.get("applicant_id_number", "")
+        )
+        if owner is None:
+            raise ValidationFailed(
+                _(
+                    "Không tìm thấy đúng một tài khoản công dân có số định danh hoặc số điện thoại đã xác thực này."
+                ),
+                details={
+                    "owner": _(
+                        "Không tìm thấy tài khoản: bỏ chọn để nộp không liên kết, hoặc mở tài khoản cho người dân "
+                        "trước."
+                    )
+                },
+            )
+    return assisted_online_submit(
+        data=form.intake_data(),
+        actor=request.user,
+        owner=owner,
+        then=None if action == SUBMIT_ONLY else action,
+        note=note,
+        **fields,
+    )
 
 
 # --- fragments for the enhancement script ------------------------------------------------------------------

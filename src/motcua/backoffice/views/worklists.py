@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from motcua.dossiers.enums import Status
 from motcua.dossiers.selectors import WORKLISTS, dossier_clocks, dossier_search, dossier_worklist
 
+from ..selectors import dossier_reply_clocks, dossier_reply_worklist
 from .common import WORKLIST_LABELS, bo_render, staff_required
 
 PER_PAGE = 25
@@ -61,9 +62,46 @@ def _page(request, queryset, sort: str):
     return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
+# Submitted online, assisted and postal dossiers the centre must answer within 8 working hours.
+REPLY_LIST = "online"
+
+
+def _reply_worklist(request):
+    """Reply clock first: the list is ordered by the reply due time, and a row past it reads red."""
+    q = (request.GET.get("q") or "").strip()
+    now = timezone.now()
+    dossiers = dossier_reply_worklist(user=request.user)
+    if q:
+        matching = dossier_search(user=request.user, q=q, now=now)
+        dossiers = dossiers.filter(pk__in=matching.order_by().values("pk"))
+    paginator = Paginator(dossiers, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    clocks = dossier_reply_clocks(page.object_list, now=now)
+    rows = []
+    for dossier in page.object_list:
+        clock = clocks[dossier.pk]
+        due_soon = not clock.is_overdue and clock.remaining_hours is not None and clock.remaining_hours <= 2
+        rows.append({"dossier": dossier, "clock": clock, "is_due_soon": due_soon})
+    return bo_render(
+        request,
+        "backoffice/worklist_online.html",
+        {
+            "current_list": REPLY_LIST,
+            "current_label": _("Hồ sơ trực tuyến chờ tiếp nhận"),
+            "q": q,
+            "page_obj": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "rows": rows,
+            "is_filtered": bool(q),
+        },
+    )
+
+
 @staff_required
 def worklist(request):
     key = request.GET.get("list") or "todo"
+    if key == REPLY_LIST:
+        return _reply_worklist(request)
     if key not in WORKLISTS:
         key = "todo"
     sort = request.GET.get("sort") or DEFAULT_SORTS.get(key, DEFAULT_SORT)
