@@ -74,11 +74,15 @@ def test_not_computed_indicators_have_no_points_and_no_maximum(scenario):
         "DOSSIER_SYNC",
         "PUBLISH_ON_TIME",
         "PAYMENT_DOSSIERS_ONLINE",
-        "DOSSIER_RECEIVING_SATISFACTION",
+        "PETITION_HANDLING_SATISFACTION",
     ):
         item = indicator(result, code)
         assert (item.state, item.ratio, item.points) == (State.NOT_COMPUTED, None, None)
         assert item.reason
+    # Two dossiers were returned in March but nobody rated them: no points, never a guess.
+    satisfaction = indicator(result, "DOSSIER_RECEIVING_SATISFACTION")
+    assert (satisfaction.state, satisfaction.denominator, satisfaction.points) == (State.NO_DATA, 2, None)
+    assert satisfaction.reason == "Chưa có đánh giá của người dân về các hồ sơ trả kết quả trong kỳ."
     # Without any end-to-end procedure, C has nothing to count: no points, not 0 and not 12.
     online = indicator(result, "ONLINE_END_TO_END")
     assert (online.state, online.denominator, online.points) == (State.NO_DATA, 0, None)

@@ -126,9 +126,16 @@ def overdue_now_by_unit(*, unit: Unit | None, now: datetime | None = None) -> li
 
 
 def satisfaction(*, unit: Unit | None, date_from: date, date_to: date) -> float | None:
-    """Never invented: there are no ratings per dossier yet (they arrive with the citizen portal, DESIGN §9),
-    so the dashboard shows "chưa có dữ liệu"."""
-    return None
+    """The satisfaction rate of `summary`: (very satisfied + satisfied) ÷ rated, over the dossiers returned in
+    the period. None without any rating (never invented): the dashboard then shows "chưa có đánh giá"."""
+    start, end = period_bounds(date_from, date_to)
+    measures = period_measures(start, end)
+    counts = (
+        Dossier.objects.filter(_scope(unit), returned_at__gte=start, returned_at__lt=end)
+        .order_by()
+        .aggregate(**{name: measures[name] for name in ("rated", "rated_very_satisfied", "rated_satisfied")})
+    )
+    return _ratio(counts["rated_very_satisfied"] + counts["rated_satisfied"], counts["rated"])
 
 
 def index766_by_unit(*, unit: Unit | None, date_from: date, date_to: date) -> list[UnitCount] | None:

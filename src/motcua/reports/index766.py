@@ -18,17 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.enums import OnlineLevel
 from motcua.core.exceptions import ValidationFailed
-from motcua.dossiers.enums import Channel
+from motcua.dossiers.enums import Channel, Timeliness
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids
+from motcua.ratings.enums import Overall
+from motcua.ratings.models import Rating
 
 from .models import ManualIndicatorValue
 from .selectors import period_bounds, period_measures, relevant, scoped_unit
@@ -44,7 +46,7 @@ class Part:
 class State:
     COMPUTED = "computed"  # from the system's dossiers
     MANUAL = "manual"  # entered by an administrator for this unit and period
-    NO_DATA = "no_data"  # computable, but nothing to count in the period (denominator 0)
+    NO_DATA = "no_data"  # computable, but nothing to count in the period (denominator 0, or no evidence)
     NOT_COMPUTED = "not_computed"  # the system does not hold the data
 
 
@@ -95,6 +97,10 @@ class Indicator:
     is_manual: bool = False  # an administrator may enter the ratio (ManualIndicatorValue)
     reason: Promise | None = None  # why it is not computed from the system's data
     score: Callable[[float, float], float] = _proportional
+    # Dossiers that must exist for the ratio to mean anything (e.g. at least one rating); without any, the
+    # indicator has no points and says why (`no_evidence`).
+    evidence: Condition | None = None
+    no_evidence: Promise | None = None
 
     @property
     def is_computed(self) -> bool:
@@ -124,13 +130,23 @@ def _end_to_end_online(start: datetime, end: datetime) -> Q:
     return _end_to_end_received(start, end) & Q(channel__in=ONLINE_CHANNELS)
 
 
+def _satisfied_returned(start: datetime, end: datetime) -> Q:
+    """Returned in the period, neither rated "not satisfied" nor resolved late (legal-spec §3.2 F; an unrated
+    dossier counts as the portal counts it: satisfied unless late)."""
+    unsatisfied = Rating.objects.filter(dossier=OuterRef("pk"), overall=Overall.NOT_SATISFIED)
+    return (
+        period_measures(start, end)["returned"].filter
+        & ~Q(Exists(unsatisfied))
+        & ~Q(timeliness=Timeliness.LATE)
+    )
+
+
 NO_PORTAL_SYNC = gettext_lazy("Hệ thống chưa đồng bộ trạng thái hồ sơ với Cổng Dịch vụ công quốc gia.")
 NO_PAYMENT = gettext_lazy(
     "Hệ thống có biểu phí, lệ phí nhưng chưa có dữ liệu thanh toán trực tuyến (giao dịch, trạng thái nộp)."
 )
-NO_RATINGS = gettext_lazy(
-    "Đánh giá của người dân và phản ánh, kiến nghị sẽ có khi triển khai cổng dịch vụ công."
-)
+NO_PETITIONS = gettext_lazy("Hệ thống chưa có dữ liệu phản ánh, kiến nghị (tiếp nhận, xử lý, đánh giá).")
+NO_RATINGS = gettext_lazy("Chưa có đánh giá của người dân về các hồ sơ trả kết quả trong kỳ.")
 NO_DATA_REUSE = gettext_lazy(
     "Hệ thống chưa ghi nhận việc khai thác dữ liệu đã có (cắt giảm, thay thế giấy tờ)."
 )
@@ -324,7 +340,7 @@ INDICATORS: tuple[Indicator, ...] = (
         6,
         gettext_lazy("6 × tỷ lệ; 6 điểm khi không có phản ánh, kiến nghị"),
         "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction PETITION_PROCESSING_ON_TIME",
-        reason=NO_RATINGS,
+        reason=NO_PETITIONS,
     ),
     Indicator(
         "PETITION_HANDLING_SATISFACTION",
@@ -335,7 +351,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "6 × (phản ánh − bị đánh giá không hài lòng, phản ánh lại hoặc quá hạn) ÷ phản ánh đã xử lý"
         ),
         "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction PETITION_HANDLING_SATISFACTION",
-        reason=NO_RATINGS,
+        reason=NO_PETITIONS,
     ),
     Indicator(
         "DOSSIER_RECEIVING_SATISFACTION",
@@ -343,11 +359,15 @@ INDICATORS: tuple[Indicator, ...] = (
         gettext_lazy("Tỷ lệ hài lòng về tiếp nhận, giải quyết TTHC"),
         6,
         gettext_lazy(
-            "min(6; 6 × tỷ lệ ÷ 90 %), tỷ lệ = (hồ sơ − bị đánh giá không hài lòng, bị khiếu nại hoặc quá hạn) "
-            "÷ hồ sơ"
+            "min(6; 6 × tỷ lệ ÷ 90 %), tỷ lệ = (hồ sơ trả kết quả trong kỳ − bị đánh giá không hài lòng hoặc "
+            "giải quyết quá hạn) ÷ hồ sơ trả kết quả trong kỳ; chỉ tính khi có ít nhất một đánh giá"
         ),
-        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction DOSSIER_RECEIVING_SATISFACTION",
-        reason=NO_RATINGS,
+        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction DOSSIER_RECEIVING_SATISFACTION; "
+        "đánh giá: ratings.Rating (docs/ratings.md); khiếu nại chưa có trong hệ thống",
+        numerator=_satisfied_returned,
+        denominator=_figure("returned"),
+        evidence=_figure("rated"),
+        no_evidence=NO_RATINGS,
         score=lambda maximum, ratio: min(maximum, maximum * ratio / 0.9),
     ),
 )
@@ -374,6 +394,7 @@ class IndicatorResult:
     ratio: float | None = None
     points: float | None = None
     note: str = ""
+    missing: str = ""  # why a computable indicator has nothing to score in the period
 
     @property
     def is_scored(self) -> bool:
@@ -382,7 +403,7 @@ class IndicatorResult:
     @property
     def reason(self) -> str:
         if self.state == State.NO_DATA:
-            return _("Không có hồ sơ nào thuộc mẫu số trong kỳ.")
+            return self.missing or _("Không có hồ sơ nào thuộc mẫu số trong kỳ.")
         if self.state == State.NOT_COMPUTED:
             return str(self.indicator.reason or "")
         return ""
@@ -444,6 +465,8 @@ def _groups_for(*, unit: Unit | None, date_from: date, date_to: date, start, end
     for indicator in computed:
         measures[f"{indicator.code}__n"] = Count("pk", filter=indicator.numerator(start, end))
         measures[f"{indicator.code}__d"] = Count("pk", filter=indicator.denominator(start, end))
+        if indicator.evidence is not None:
+            measures[f"{indicator.code}__e"] = Count("pk", filter=indicator.evidence(start, end))
     counts = Dossier.objects.filter(relevant(start, end) & _scope(unit)).order_by().aggregate(**measures)
     manual = _manual_values(unit=unit, date_from=date_from, date_to=date_to)
     results: dict[str, list[IndicatorResult]] = {g.code: [] for g in GROUPS}
@@ -457,6 +480,9 @@ def _result(indicator: Indicator, counts: dict, manual: ManualIndicatorValue | N
         numerator, denominator = counts[f"{indicator.code}__n"], counts[f"{indicator.code}__d"]
         if not denominator:
             return IndicatorResult(indicator, State.NO_DATA, numerator, denominator)
+        if indicator.evidence is not None and not counts[f"{indicator.code}__e"]:
+            missing = str(indicator.no_evidence or "")
+            return IndicatorResult(indicator, State.NO_DATA, numerator, denominator, missing=missing)
         ratio = numerator / denominator
         return IndicatorResult(
             indicator,

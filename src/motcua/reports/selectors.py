@@ -23,6 +23,8 @@ from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Dossi
 from motcua.dossiers.selectors import staff_visible_unit_ids
 from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids
+from motcua.ratings.enums import Overall
+from motcua.ratings.selectors import RatingGroupBy, RatingTotals, rating_aggregates
 from motcua.workcal.calendar import LOCAL_TZ, WorkingCalendar, calendar_from
 from motcua.workcal.selectors import calendar_overrides
 
@@ -61,6 +63,11 @@ class Figures:
     # Received paper dossiers with documents, and those whose received documents are all scanned.
     digitisable: int = 0
     digitised: int = 0
+    # Dossiers returned in the period that the applicant rated, by overall level (docs/ratings.md).
+    rated: int = 0
+    rated_very_satisfied: int = 0
+    rated_satisfied: int = 0
+    rated_not_satisfied: int = 0
     avg_processing_hours: float | None = None
     avg_committed_hours: float | None = None
 
@@ -95,8 +102,8 @@ class Figures:
 
     @property
     def satisfaction_rate(self) -> float | None:
-        # Never invented: ratings per dossier arrive with the citizen portal (see Summary.notes).
-        return None
+        """(Very satisfied + satisfied) ÷ rated; None without ratings, never invented."""
+        return _ratio(self.rated_very_satisfied + self.rated_satisfied, self.rated)
 
     def as_dict(self) -> dict:
         derived = (
@@ -210,6 +217,10 @@ def period_measures(start: datetime, end: datetime) -> dict[str, Count]:
     received_documents = DossierDocument.objects.filter(dossier=OuterRef("pk"), is_received=True)
     digitisable = received_in & Q(channel__in=PAPER_CHANNELS) & Q(Exists(received_documents))
     closed_in = Q(closed_at__gte=start, closed_at__lt=end)
+    returned_in = Q(returned_at__gte=start, returned_at__lt=end)
+    # A rating belongs to the period of its dossier's return (docs/ratings.md); one-to-one, so the join
+    # never multiplies a dossier.
+    rated = returned_in & Q(rating__isnull=False)
 
     def count(condition: Q) -> Count:
         return Count("pk", filter=condition)
@@ -227,12 +238,16 @@ def period_measures(start: datetime, end: datetime) -> dict[str, Count]:
         "resolved_late": count(resolved_in & Q(timeliness=Timeliness.LATE)),
         "in_progress_on_time": count(open_at_end & (Q(due_at__gte=end) | Q(paused_in_time))),
         "in_progress_overdue": count(open_at_end & Q(due_at__lt=end) & ~Q(paused_in_time)),
-        "returned": count(Q(returned_at__gte=start, returned_at__lt=end)),
+        "returned": count(returned_in),
         # Only dossiers that were received: a withdrawal before reception was never in the counts above.
         "stopped": count(Q(status=Status.STOPPED, received_at__isnull=False) & closed_in),
         "refused": count(Q(status=Status.REFUSED) & closed_in),
         "digitisable": count(digitisable),
         "digitised": count(digitisable & ~Q(Exists(received_documents.filter(is_digitised=False)))),
+        "rated": count(rated),
+        "rated_very_satisfied": count(rated & Q(rating__overall=Overall.VERY_SATISFIED)),
+        "rated_satisfied": count(rated & Q(rating__overall=Overall.SATISFIED)),
+        "rated_not_satisfied": count(rated & Q(rating__overall=Overall.NOT_SATISFIED)),
     }
 
 
@@ -326,8 +341,18 @@ def _notes(group_by: GroupBy) -> list[str]:
             "Hồ sơ đang giải quyết quá hạn: ngày hẹn trả đang có hiệu lực (kể cả ngày hẹn sau gia hạn) đã "
             "qua vào cuối kỳ; hồ sơ đang chờ bổ sung hoặc tạm dừng từ trước ngày hẹn được tính trong hạn."
         ),
-        _("Tỷ lệ hài lòng: chưa tính — đánh giá của người dân sẽ có khi triển khai cổng dịch vụ công."),
+        _(
+            "Tỷ lệ hài lòng: (rất hài lòng + hài lòng) ÷ số hồ sơ được đánh giá, trong các hồ sơ trả kết quả "
+            "trong kỳ; ghi “–” khi chưa có đánh giá."
+        ),
     ]
+    if group_by == GroupBy.OFFICER:
+        notes.append(
+            _(
+                "Nhóm theo cán bộ tiếp nhận: đánh giá tính cho cán bộ đã tiếp nhận hồ sơ; tổng hợp theo cán bộ "
+                "trả kết quả xem tại báo cáo đánh giá mức độ hài lòng."
+            )
+        )
     if group_by == GroupBy.UNIT:
         notes.insert(
             0, _("Mỗi dòng là một cơ quan giải quyết (cơ quan có thẩm quyền), không phải nơi tiếp nhận.")
@@ -423,3 +448,34 @@ def _sort_key(group_by: GroupBy):
     if group_by in (GroupBy.FIELD, GroupBy.OFFICER):
         return lambda row: (row.key == UNKNOWN_KEY, row.label, row.key)
     return lambda row: (row.key == UNKNOWN_KEY, row.key)
+
+
+# --- satisfaction ratings per unit and officer ---------------------------------------------------------------
+@dataclass(frozen=True)
+class SatisfactionReport:
+    date_from: date
+    date_to: date
+    unit: Unit | None
+    group_by: str
+    rows: list[RatingTotals]
+    totals: RatingTotals
+
+
+def satisfaction_report(
+    *,
+    date_from: date,
+    date_to: date,
+    unit: Unit | None = None,
+    group_by: str = RatingGroupBy.UNIT,
+    user=None,
+) -> SatisfactionReport:
+    """The ratings of the dossiers returned in the period, per receiving unit or per officer who returned the
+    result (Decree 61/2018 Art. 32(2): results feed unit and staff appraisal), with the answers to every
+    Art. 31 criterion; the same unit scope and permission as `summary`."""
+    start, end = period_bounds(date_from, date_to)
+    unit = scoped_unit(user=user, unit=unit)
+    unit_ids = unit_subtree_ids([unit.pk]) if unit is not None else None
+    rows, totals = rating_aggregates(start=start, end=end, unit_ids=unit_ids, group_by=group_by)
+    return SatisfactionReport(
+        date_from=date_from, date_to=date_to, unit=unit, group_by=str(group_by), rows=rows, totals=totals
+    )

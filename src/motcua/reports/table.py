@@ -88,6 +88,14 @@ GROUPS: tuple[ColumnGroup, ...] = (
             Column("avg_committed_hours", _("Theo cam kết"), Kind.HOURS, width=10),
         ),
     ),
+    # Of the dossiers returned in the period (docs/ratings.md); the rate is "–" without ratings.
+    ColumnGroup(
+        _("Đánh giá mức độ hài lòng"),
+        (
+            Column("rated", _("Số hồ sơ được đánh giá"), width=10),
+            Column("satisfaction_rate", _("Tỷ lệ hài lòng"), Kind.RATE, width=10),
+        ),
+    ),
 )
 COLUMNS: tuple[Column, ...] = tuple(column for group in GROUPS for column in group.columns)
 TITLE = _("BÁO CÁO TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
