@@ -10,6 +10,12 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _certificates_out_of_the_checkout(settings, tmp_path_factory):
+    # Signing certificates (electronic results) go to the session's temporary folder, never to ./data.
+    settings.MOTCUA_CERT_DIR = tmp_path_factory.getbasetemp() / "certs"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests create thousands of users. Production hashing is checked in
     # tests/accounts/test_passwords.py against the settings module itself.

@@ -63,7 +63,8 @@ POLICY: dict[str, list[Check]] = {
         Check(
             "post",
             "/api/v1/dossiers",
-            {"anonymous": 401, "citizen": 403, "other_unit": 201, "officer": 201},
+            # A citizen's POST is an online draft of their own (issue #4 §2); officers take in at the counter.
+            {"anonymous": 401, "citizen": 201, "other_unit": 201, "officer": 201},
             data={"procedure": "1.004873", "applicant": {"name": "Lê Văn Nam", "phone": "0911222333"}},
             api=True,
             writes=True,

@@ -153,3 +153,94 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Citizen accounts (docs/accounts.md): sign in by username, verified phone or e-mail with lockout; VNeID.
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.backends.IdentifierBackend",
+    "motcua.accounts.oidc.VneidBackend",
+]
+MOTCUA_VERIFICATION_CODE_MINUTES = int(os.environ.get("MOTCUA_VERIFICATION_CODE_MINUTES", "10"))
+MOTCUA_VERIFICATION_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_VERIFICATION_MAX_ATTEMPTS", "5"))
+MOTCUA_ACTIVATION_CODE_HOURS = int(os.environ.get("MOTCUA_ACTIVATION_CODE_HOURS", "72"))
+MOTCUA_VERIFICATION_RATE_PER_TARGET_PER_HOUR = int(os.environ.get("MOTCUA_VERIFICATION_RATE_PER_TARGET_PER_HOUR", "5"))
+MOTCUA_VERIFICATION_RATE_PER_IP_PER_HOUR = int(os.environ.get("MOTCUA_VERIFICATION_RATE_PER_IP_PER_HOUR", "20"))
+MOTCUA_LOGIN_MAX_FAILURES = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES", "5"))
+MOTCUA_LOGIN_LOCK_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCK_MINUTES", "15"))
+# VNeID over OpenID Connect: on only when issuer, client id and secret are all set.
+MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")
+MOTCUA_OIDC_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone")
+MOTCUA_OIDC_ID_NUMBER_CLAIM = os.environ.get("MOTCUA_OIDC_ID_NUMBER_CLAIM", "id_number")
+MOTCUA_OIDC_SIGN_ALGO = os.environ.get("MOTCUA_OIDC_SIGN_ALGO", "RS256")
+MOTCUA_OIDC_USE_PKCE = env_bool("MOTCUA_OIDC_USE_PKCE", True)
+MOTCUA_OIDC_TIMEOUT_SECONDS = int(os.environ.get("MOTCUA_OIDC_TIMEOUT_SECONDS", "10"))
+# Explicit endpoints win over the issuer's discovery document (/.well-known/openid-configuration).
+MOTCUA_OIDC_AUTHORIZATION_ENDPOINT = os.environ.get("MOTCUA_OIDC_AUTHORIZATION_ENDPOINT", "")
+MOTCUA_OIDC_TOKEN_ENDPOINT = os.environ.get("MOTCUA_OIDC_TOKEN_ENDPOINT", "")
+MOTCUA_OIDC_USERINFO_ENDPOINT = os.environ.get("MOTCUA_OIDC_USERINFO_ENDPOINT", "")
+MOTCUA_OIDC_JWKS_ENDPOINT = os.environ.get("MOTCUA_OIDC_JWKS_ENDPOINT", "")
+
+# Public postal service (docs/postal.md): the adapter that reaches the post office, and where the default
+# "manual" adapter writes each day's requests for the centre to hand to the post office.
+MOTCUA_POSTAL_ADAPTER = os.environ.get("MOTCUA_POSTAL_ADAPTER", "motcua.dossiers.postal.ManualPostalAdapter")
+MOTCUA_POSTAL_MANUAL_DIR = Path(os.environ.get("MOTCUA_POSTAL_MANUAL_DIR", DATA_DIR / "postal"))
+
+# Electronic results (docs/results.md): each unit's PKCS#12 certificate is MOTCUA_CERT_DIR/<agency code>.p12,
+# all protected by one passphrase (set it in production: the default only suits the demo). A verifier trusts
+# the certificates in MOTCUA_CERT_DIR/trust/ and the files listed in MOTCUA_TRUST_ROOTS (os.pathsep-separated).
+MOTCUA_CERT_DIR = Path(os.environ.get("MOTCUA_CERT_DIR", DATA_DIR / "certs"))
+MOTCUA_CERT_PASSPHRASE = os.environ.get("MOTCUA_CERT_PASSPHRASE", "motcua-demo-certificates")
+MOTCUA_TRUST_ROOTS = [p for p in os.environ.get("MOTCUA_TRUST_ROOTS", "").split(os.pathsep) if p.strip()]
+# Uploads to the public signature check per client IP per minute.
+MOTCUA_VERIFY_RATE_PER_MINUTE = int(os.environ.get("MOTCUA_VERIFY_RATE_PER_MINUTE", "10"))
+# pyHanko logs every failed check with a traceback; a failed check is a verdict here, not an error.
+LOGGING["loggers"].update({"pyhanko": {"level": "ERROR"}, "pyhanko_certvalidator": {"level": "ERROR"}})
+
+# Notifications (docs/notifications.md): e-mail and SMS written to an outbox, delivered by Celery workers when a
+# broker is configured, by `motcua worker` otherwise.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# The file backends write what would have been sent here; the default keeps personal data out of the logs.
+MOTCUA_OUTBOX_DIR = Path(os.environ.get("MOTCUA_OUTBOX_DIR", DATA_DIR / "outbox"))
+MOTCUA_EMAIL_BACKEND = os.environ.get("MOTCUA_EMAIL_BACKEND", "file")  # console | file | smtp
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}[MOTCUA_EMAIL_BACKEND]  # a typo fails at start-up, not at the first send
+EMAIL_FILE_PATH = MOTCUA_OUTBOX_DIR / "email"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Hệ thống một cửa điện tử <khong-tra-loi@localhost>"
+)
+MOTCUA_SMS_BACKEND = os.environ.get("MOTCUA_SMS_BACKEND", "file")  # console | file | http
+MOTCUA_SMS_URL = os.environ.get("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_TOKEN = os.environ.get("MOTCUA_SMS_TOKEN", "")
+MOTCUA_SMS_TIMEOUT = float(os.environ.get("MOTCUA_SMS_TIMEOUT", "10"))
+# Retries wait 1, 2, 4 … minutes, at most 30; 110 attempts keep a message alive for about 52 hours.
+MOTCUA_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "110"))
+MOTCUA_OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_RETRY_BASE_SECONDS", "60"))
+MOTCUA_OUTBOX_RETRY_CAP_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_RETRY_CAP_SECONDS", "1800"))
+MOTCUA_OUTBOX_LEASE_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", "300"))
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The sweep retries what failed and delivers what a lost task or a broker outage left behind.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-deliver-due": {"task": "notifications.deliver_due", "schedule": 60.0},
+}
+
+# Satisfaction ratings at the counter tablet: dossier look-ups per client IP per minute (codes must not be
+# enumerable), how long a found dossier stays open for rating, and how long the thank-you screen shows.
+MOTCUA_RATING_KIOSK_RATE_PER_MINUTE = int(os.environ.get("MOTCUA_RATING_KIOSK_RATE_PER_MINUTE", "20"))
+MOTCUA_RATING_KIOSK_SESSION_SECONDS = int(os.environ.get("MOTCUA_RATING_KIOSK_SESSION_SECONDS", "300"))
+MOTCUA_RATING_KIOSK_RESET_SECONDS = int(os.environ.get("MOTCUA_RATING_KIOSK_RESET_SECONDS", "8"))

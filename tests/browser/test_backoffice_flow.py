@@ -105,7 +105,7 @@ def test_counter_intake_to_return_of_the_result(live_server, new_page, screensho
     expect(desk.get_by_label("Họ tên người nộp / tên tổ chức")).to_be_focused()
     type_text(desk, "Nguyễn Thị Hoa")
     press(desk, "Tab")
-    expect(desk.get_by_label("Số điện thoại")).to_be_focused()
+    expect(desk.get_by_label("Số điện thoại", exact=True)).to_be_focused()
     type_text(desk, "0912345678")
     filled = time.perf_counter() - started
 
@@ -116,7 +116,7 @@ def test_counter_intake_to_return_of_the_result(live_server, new_page, screensho
     expect(preview).to_contain_text("10.000 đồng")
     screenshot(desk, "backoffice-intake")
 
-    desk.get_by_label("Số điện thoại").focus()
+    desk.get_by_label("Số điện thoại", exact=True).focus()
     submit_started = time.perf_counter()
     press(desk, "Enter")  # Enter in a field receives the dossier
     expect(desk.get_by_role("heading", level=1)).to_contain_text(re.compile(r"H12\.99-\d{6}-0001"))

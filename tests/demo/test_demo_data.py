@@ -11,8 +11,10 @@ from motcua.catalog.enums import StepUnitMode, VersionStatus
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.services import fee_compute, process_budget_problems
 from motcua.demo.loader import DEMO_PASSWORD, demo_load
+from motcua.dossiers.models import DossierResult
 from motcua.org.enums import Role, UnitKind
 from motcua.org.models import StaffRole, Unit
+from motcua.ratings.models import Rating
 
 
 def in_force_versions():
@@ -216,6 +218,9 @@ def test_demo_command_without_serving_loads_and_prints_the_accounts():
         assert f"  {username} " in text
     assert DEMO_PASSWORD in text
     assert ProcedureVersion.objects.filter(status=VersionStatus.IN_FORCE).count() == 24
+    # The dashboard's satisfaction figures have ratings behind them, and online results are signed.
+    assert Rating.objects.exists()
+    assert DossierResult.objects.exists()
 
 
 @pytest.mark.django_db

@@ -269,6 +269,14 @@ def _channel(rng: random.Random, version: ProcedureVersion) -> str:
     return Channel.COUNTER
 
 
+def _return_mode(postal: bool, index: int) -> str:
+    # Every fifth non-postal applicant asks for the electronic result (Decree 45/2020): the demo then has
+    # signed results to download and verify. Derived from the index so the random sequence stays the same.
+    if postal:
+        return ReturnMode.POSTAL
+    return ReturnMode.ONLINE if index % 5 == 0 else ReturnMode.COUNTER
+
+
 def demo_dossiers_load(*, count: int = DEMO_DOSSIERS, seed: int = 2026) -> dict[str, int]:
     """Idempotent: nothing happens when dossiers exist already."""
     if Dossier.objects.exists():
@@ -311,7 +319,7 @@ def demo_dossiers_load(*, count: int = DEMO_DOSSIERS, seed: int = 2026) -> dict[
             competent_unit=routing.competent,
             applicant=_person(rng, index),
             channel=_channel(rng, routing.version),
-            return_mode=ReturnMode.POSTAL if postal else ReturnMode.COUNTER,
+            return_mode=_return_mode(postal, index),
             return_address="Bưu điện tỉnh Cà Mau chuyển phát đến địa chỉ người nộp" if postal else "",
             documents=[
                 DocumentData(name=c.name, paper_kind=c.paper_kind, quantity=c.quantity) for c in components

@@ -39,6 +39,7 @@ from motcua.catalog.models import (
 )
 from motcua.catalog.services import procedure_version_publish
 from motcua.core.text import fold
+from motcua.demo.eforms import demo_eform_fields
 from motcua.org.enums import Role, UnitKind
 from motcua.org.models import Counter, StaffRole, Unit
 
@@ -988,6 +989,7 @@ def _load_procedure(
         committed_time_amount=time_amount,
         committed_time_unit=time_unit,
         online_level=online_level,
+        eform_fields=demo_eform_fields(code) if online_level != OnlineLevel.NONE else [],
         is_counter_intake_allowed=channels.get("in_person") is not False,
         is_postal_intake_allowed=bool(channels.get("postal")),
         is_postal_return_allowed=bool(channels.get("postal")),

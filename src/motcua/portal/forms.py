@@ -72,7 +72,9 @@ class CatalogueFilterForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form with our own wording, so the messages read naturally in Vietnamese and English."""
+    """Django's login form with our own wording, so the messages read naturally in Vietnamese and English.
+    Officers sign in with their username, citizens with a verified phone number or e-mail address
+    (`motcua.accounts.backends.IdentifierBackend`); a locked sign-in name gets the lockout message."""
 
     error_messages = {
         "invalid_login": _(
@@ -83,7 +85,16 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = _("Tên đăng nhập")
+        self.fields["username"].label = _("Tên đăng nhập, số điện thoại hoặc thư điện tử")
         self.fields["username"].error_messages["required"] = _("Nhập tên đăng nhập")
         self.fields["password"].label = _("Mật khẩu")
         self.fields["password"].error_messages["required"] = _("Nhập mật khẩu")
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            locked = getattr(self.request, "motcua_account_locked", None)
+            if locked is not None:
+                raise forms.ValidationError(locked.message, code="locked") from None
+            raise

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from motcua.accounts.oidc import oidc_is_enabled
 from motcua.catalog.enums import VersionStatus
 from motcua.catalog.selectors import procedure_get_by_code, procedure_version_detail, procedure_version_search
 from motcua.core.exceptions import NotFound
@@ -60,6 +61,10 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # The VNeID button appears only where a province has configured it.
+        return {**super().get_context_data(**kwargs), "vneid_enabled": oidc_is_enabled()}
+
 
 class LogoutView(auth_views.LogoutView):
     """Signing out is a POST (no logout by a stray link); GET shows a page with the button."""
@@ -80,6 +85,14 @@ def status_lookup(request):
     """Tra cứu hồ sơ: the dossier code (or the QR code's link) and the last four digits of the phone.
 
     The digits travel in a POST body, never in the URL; a wrong phone and an unknown code get the same answer."""
+    context, status = status_lookup_context(request)
+    return render(request, "portal/status.html", context, status=status)
+
+
+def status_lookup_context(request) -> tuple[dict, int]:
+    """The status page's context and HTTP status for this request; the result download by code and digits
+    answers through it too, so that both pages refuse in exactly the same words and count against the same
+    rate limit."""
     from django.conf import settings
     from django.utils import timezone
 
@@ -116,6 +129,11 @@ def status_lookup(request):
                     status = 404
     context = {"code": code, "errors": errors, "dossier": dossier, "now": timezone.now()}
     if dossier is not None:
+        from motcua.dossiers.results import dossier_result_of
+
         context["initials"] = initials(dossier.applicant_name)
         context["steps"] = dossier.steps.select_related("unit").order_by("started_at", "id")
-    return render(request, "portal/status.html", context, status=status)
+        # The download form posts the same code and digits again (in the body, never in a link).
+        context["result"] = dossier_result_of(dossier)
+        context["digits"] = digits
+    return context, status

@@ -26,6 +26,15 @@ class Command(BaseCommand):
         self.stdout.write("Cập nhật cơ sở dữ liệu…")
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0), stdout=self.stdout)
         call_command("demo_load", verbosity=verbosity, stdout=self.stdout)
+        # Electronic results: demo certificates (marked as having no legal value), then the online results.
+        call_command("demo_certificates", verbosity=verbosity, stdout=self.stdout)
+        from motcua.demo.results import demo_results_sign
+
+        demo_results_sign()
+        # Ratings after return, so that the dashboard's satisfaction figures and the 766 group have data.
+        from motcua.demo.ratings import demo_ratings_load
+
+        demo_ratings_load()
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write("")
         self.stdout.write(self._accounts_table())
