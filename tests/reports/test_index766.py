@@ -4,9 +4,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.catalog.enums import OnlineLevel
 from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.docstore.models import StoredDocument
+from motcua.dossiers.results import dossier_result_attach
+from motcua.paperwork.signing import certificates_demo_create
 from motcua.reports.index766 import GROUPS, INDICATORS, State, index766, index766_dossiers
 from motcua.reports.models import ManualIndicatorValue
 
@@ -62,10 +66,10 @@ def test_points_of_march_for_the_province(scenario, end_to_end):
         ("B", 12.73, 20),
         ("C", 2.67, 12),
         ("D", 0, 0),
-        ("E", 1.0, 4),
+        ("E", 1.0, 12),
         ("F", 0, 0),
     ]
-    assert (result.points, result.max_computed, result.maximum) == (16.4, 36, 100)
+    assert (result.points, result.max_computed, result.maximum) == (16.4, 44, 100)
 
 
 def test_not_computed_indicators_have_no_points_and_no_maximum(scenario):
@@ -87,7 +91,7 @@ def test_not_computed_indicators_have_no_points_and_no_maximum(scenario):
     online = indicator(result, "ONLINE_END_TO_END")
     assert (online.state, online.denominator, online.points) == (State.NO_DATA, 0, None)
     assert group(result, "C").max_computed == 0
-    assert result.max_computed == 24
+    assert result.max_computed == 32
 
 
 def test_an_administrator_value_is_used_for_its_unit_and_period_only(scenario):
@@ -155,13 +159,13 @@ def test_api_shape(scenario, client):
     body = response.json()
     assert body["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
     assert body["unit"] == {"code": "H12", "name": "UBND tỉnh Cà Mau"}
-    assert (body["points"], body["max_computed"], body["maximum"]) == (13.73, 24, 100)
+    assert (body["points"], body["max_computed"], body["maximum"]) == (13.73, 32, 100)
     assert [(g["code"], g["maximum"], g["points"], g["max_computed"]) for g in body["groups"]] == [
         ("A", 18, 0, 0),
         ("B", 20, 12.73, 20),
         ("C", 12, 0, 0),
         ("D", 10, 0, 0),
-        ("E", 22, 1.0, 4),
+        ("E", 22, 1.0, 12),
         ("F", 18, 0, 0),
     ]
     progress = body["groups"][1]["indicators"][0]
@@ -231,3 +235,39 @@ def test_drill_down_page(scenario, client):
     assert client.get(DRILL, {**query, "phan": "tu"}).status_code == 403
     client.force_login(w.citizen)
     assert client.get(DRILL, {**query, "phan": "tu"}).status_code == 403
+
+
+def test_signed_e_results_and_reused_components_count_in_group_e(scenario, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    certificates_demo_create()
+    resolved = list(index766_dossiers(code="ORIGINAL_RESULT_AVAILABLE", part="mau", **MARCH))
+    received = list(index766_dossiers(code="REUSED_DIGITIZED_DATA", part="mau", **MARCH))
+    assert len(resolved) >= 2 and len(received) >= 2
+    before = index766(**MARCH)
+    assert indicator(before, "ORIGINAL_RESULT_AVAILABLE").numerator == 0
+    assert indicator(before, "REUSED_DIGITIZED_DATA").numerator == 0
+
+    signed = resolved[0]
+    dossier_result_attach(dossier=signed, actor=scenario.w.leader)
+    # The reuse itself is made by online submission (tests/online); here only its record is counted.
+    reusing = received[0]
+    stored = StoredDocument.objects.create(
+        owner=scenario.w.citizen,
+        kind=StoredDocument.Kind.SUBMITTED,
+        name="Căn cước công dân",
+        file=SimpleUploadedFile("cccd.pdf", b"%PDF-1.4"),
+        sha256="0" * 64,
+    )
+    documents = reusing.documents.all()
+    documents.filter(pk=documents.first().pk).update(reused_from=stored)
+
+    result = index766(**MARCH)
+    e_result = indicator(result, "ORIGINAL_RESULT_AVAILABLE")
+    assert (e_result.state, e_result.numerator, e_result.denominator) == (State.COMPUTED, 1, len(resolved))
+    assert e_result.points == round(6 / len(resolved), 2)
+    reuse = indicator(result, "REUSED_DIGITIZED_DATA")
+    assert (reuse.numerator, reuse.denominator) == (1, len(received))
+    # Full points at 80 %: min(2, 2 × ratio ÷ 0.8).
+    assert reuse.points == round(min(2, 2 * round(1 / len(received), 4) / 0.8), 2)
+    assert list(index766_dossiers(code="ORIGINAL_RESULT_AVAILABLE", part="tu", **MARCH)) == [signed]
+    assert list(index766_dossiers(code="REUSED_DIGITIZED_DATA", part="tu", **MARCH)) == [reusing]

@@ -147,10 +147,9 @@ NO_PAYMENT = gettext_lazy(
 )
 NO_PETITIONS = gettext_lazy("Hệ thống chưa có dữ liệu phản ánh, kiến nghị (tiếp nhận, xử lý, đánh giá).")
 NO_RATINGS = gettext_lazy("Chưa có đánh giá của người dân về các hồ sơ trả kết quả trong kỳ.")
-NO_DATA_REUSE = gettext_lazy(
-    "Hệ thống chưa ghi nhận việc khai thác dữ liệu đã có (cắt giảm, thay thế giấy tờ)."
+NO_POPULATION_DB = gettext_lazy(
+    "Hệ thống chưa kết nối Cơ sở dữ liệu quốc gia về dân cư để khai thác dữ liệu thay giấy tờ."
 )
-NO_E_RESULT = gettext_lazy("Hệ thống chưa ghi nhận kết quả điện tử có giá trị pháp lý của hồ sơ.")
 MANUAL_ONLY = gettext_lazy("Dữ liệu nằm ngoài hệ thống: quản trị viên nhập tỷ lệ cho đơn vị và kỳ báo cáo.")
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -266,8 +265,10 @@ INDICATORS: tuple[Indicator, ...] = (
         gettext_lazy(
             "min(6; 6 × hồ sơ có kết quả điện tử ÷ hồ sơ hoàn thành của TTHC có kết quả bằng văn bản)"
         ),
-        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized ORIGINAL_RESULT_AVAILABLE",
-        reason=NO_E_RESULT,
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized ORIGINAL_RESULT_AVAILABLE; DossierResult (PDF ký số "
+        "PAdES, docs/results.md) của hồ sơ có kết quả trong kỳ",
+        numerator=_figure("resolved_e_result"),
+        denominator=_figure("resolved"),
     ),
     Indicator(
         "SO_HOA_GIAY_TO_GIAI_QUYET",
@@ -298,8 +299,10 @@ INDICATORS: tuple[Indicator, ...] = (
         gettext_lazy("Tỷ lệ hồ sơ được cắt giảm, thay thế thành phần bằng dữ liệu đã có"),
         2,
         gettext_lazy("min(2; 2 × tỷ lệ ÷ 80 %) — đạt 80 % là đủ điểm"),
-        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized REUSED_DIGITIZED_DATA",
-        reason=NO_DATA_REUSE,
+        "legal-spec §3.2 E; Cổng DVCQG dossier-digitized REUSED_DIGITIZED_DATA; DossierDocument.reused_from "
+        "(giấy tờ lấy từ kho dữ liệu của công dân thay vì nộp lại) của hồ sơ tiếp nhận trong kỳ",
+        numerator=_figure("received_reused"),
+        denominator=_figure("received"),
         score=lambda maximum, ratio: min(maximum, maximum * ratio / 0.8),
     ),
     Indicator(
@@ -318,7 +321,7 @@ INDICATORS: tuple[Indicator, ...] = (
         2,
         gettext_lazy("min(2; 2 × hồ sơ khai thác dữ liệu dân cư ÷ hồ sơ tiếp nhận) — cấp tỉnh"),
         "legal-spec §3.2 E; Cổng DVCQG dossier-digitized CITIZEN_DATA_CONNECTED_DOSSIER",
-        reason=NO_DATA_REUSE,
+        reason=NO_POPULATION_DB,
     ),
     Indicator(
         "CITIZEN_DATA_CONNECTED_FORMALITY",

@@ -63,6 +63,10 @@ class Figures:
     # Received paper dossiers with documents, and those whose received documents are all scanned.
     digitisable: int = 0
     digitised: int = 0
+    # Received dossiers with a component taken from the citizen's document store (Decree 45/2020 reuse), and
+    # resolved dossiers that have a signed electronic result (both feed the 766 group E).
+    received_reused: int = 0
+    resolved_e_result: int = 0
     # Dossiers returned in the period that the applicant rated, by overall level (docs/ratings.md).
     rated: int = 0
     rated_very_satisfied: int = 0
@@ -244,6 +248,12 @@ def period_measures(start: datetime, end: datetime) -> dict[str, Count]:
         "refused": count(Q(status=Status.REFUSED) & closed_in),
         "digitisable": count(digitisable),
         "digitised": count(digitisable & ~Q(Exists(received_documents.filter(is_digitised=False)))),
+        "received_reused": count(
+            received_in
+            & Q(Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"), reused_from__isnull=False)))
+        ),
+        # One-to-one, so the join never multiplies a dossier.
+        "resolved_e_result": count(resolved_in & Q(result__isnull=False)),
         "rated": count(rated),
         "rated_very_satisfied": count(rated & Q(rating__overall=Overall.VERY_SATISFIED)),
         "rated_satisfied": count(rated & Q(rating__overall=Overall.SATISFIED)),

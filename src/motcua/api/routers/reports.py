@@ -54,6 +54,10 @@ class FiguresOut(Schema):
     refused: int
     digitisable: int = Field(description="Paper dossiers received with documents")
     digitised: int = Field(description="Of those, dossiers whose received documents are all digitised")
+    received_reused: int = Field(
+        0, description="Received dossiers with a component reused from the citizen's store"
+    )
+    resolved_e_result: int = Field(0, description="Resolved dossiers that have a signed electronic result")
     on_time_rate: float | None = Field(description="(early + on time) / resolved; null without results")
     online_rate: float | None
     postal_rate: float | None
