@@ -1,7 +1,19 @@
 from ninja import NinjaAPI
 
 from .errors import install_error_handlers
-from .routers import auth, calendar, catalog, dossiers, index766, me, org, reports
+from .routers import (
+    auth,
+    calendar,
+    catalog,
+    dossiers,
+    index766,
+    me,
+    org,
+    ratings,
+    reports,
+    results,
+    supplements,
+)
 
 api = NinjaAPI(
     title="motcua API",
@@ -14,7 +26,13 @@ api.add_router("/auth", auth.router)
 api.add_router("/units", org.router)
 api.add_router("/calendar", calendar.router)
 api.add_router("/procedures", catalog.router)
+# Before the dossiers router: its `actions/{action}` would otherwise take `actions/supplement`.
+api.add_router("/dossiers", supplements.router)
 api.add_router("/dossiers", dossiers.router)
+api.add_router("/dossiers", results.router)
+api.add_router("/dossiers", ratings.router)
+api.add_router("/results", results.public_router)
+api.add_router("/ratings", ratings.public_router)
 api.add_router("/me", me.router)
 api.add_router("/public", dossiers.public_router)
 api.add_router("/register", dossiers.register_router)

@@ -224,7 +224,7 @@ def _is_staff(user) -> bool:
     return user_is_staff_member(user)
 
 
-def _dossier_for(user, code: str) -> tuple[Dossier, bool]:
+def dossier_for_actor(user, code: str) -> tuple[Dossier, bool]:
     """(dossier, seen as staff). Officers see their units' dossiers; anyone sees their own as its applicant;
     everything else is answered like an unknown code (404)."""
     if _is_staff(user):
@@ -355,14 +355,14 @@ def dossier_list(request, filters: Query[DossierFilter], page: int = Query(1, ge
 @router.get("/{code}", response={200: DossierOut, 404: ErrorOut})
 def dossier_detail(request, code: str):
     """An officer's dossier in their units, or the applicant's own (`D<id>` before reception)."""
-    dossier, for_staff = _dossier_for(request.user, code)
+    dossier, for_staff = dossier_for_actor(request.user, code)
     return dossier_out(dossier, for_staff=for_staff)
 
 
 @router.get("/{code}/history", response={200: list[EventOut], 404: ErrorOut})
 def dossier_history(request, code: str):
     """The control slip. The applicant reads it without officers' names, internal hand-overs or notes."""
-    dossier, for_staff = _dossier_for(request.user, code)
+    dossier, for_staff = dossier_for_actor(request.user, code)
     if not for_staff:
         return _citizen_history(dossier)
     return [
@@ -412,11 +412,11 @@ def _citizen_history(dossier: Dossier) -> list[dict]:
 def dossier_submit(request, code: str):
     """The applicant sends their online draft, or resubmits after a return for completion; the centre answers
     within 8 working hours (`reply_due_at`). 422 lists everything still missing."""
-    dossier, for_staff = _dossier_for(request.user, code)
+    dossier, for_staff = dossier_for_actor(request.user, code)
     if dossier.owner_id != request.user.pk:
         raise NotPermitted("Chỉ người nộp hồ sơ mới gửi được hồ sơ trực tuyến của mình.")
     dossier = online.online_submit(dossier=dossier, actor=request.user)
-    dossier, for_staff = _dossier_for(request.user, dossier.reference)
+    dossier, for_staff = dossier_for_actor(request.user, dossier.reference)
     return dossier_out(dossier, for_staff=for_staff)
 
 
@@ -428,7 +428,7 @@ def dossier_action(request, code: str, action: str, payload: ActionIn):
     """Apply a lifecycle action: 409 when it is not allowed in the dossier's state, 403 when the actor may not.
     `return_result` of a dossier whose result goes by post books the delivery with the post office first
     (502 when the post office does not take it; nothing changes)."""
-    dossier, for_staff = _dossier_for(request.user, code)
+    dossier, for_staff = dossier_for_actor(request.user, code)
     if not for_staff:
         # Applicants act through their own endpoints, which carry the online rules (documents, e-form).
         raise NotPermitted("Người nộp gửi hồ sơ qua actions/submit; các thao tác khác do cán bộ thực hiện.")
@@ -446,7 +446,7 @@ def dossier_action(request, code: str, action: str, payload: ActionIn):
             dossier=dossier, action=action, actor=request.user, note=payload.note, **fields
         )
     try:
-        dossier, for_staff = _dossier_for(request.user, dossier.reference)
+        dossier, for_staff = dossier_for_actor(request.user, dossier.reference)
     except NotFound:
         # The action moved the dossier out of the officer's units: report the change all the same.
         for_staff = True
@@ -476,7 +476,7 @@ def dossier_document_upload(
 ):
     """A scan for one component of the applicant's own draft (or a dossier returned for completion); a new
     scan replaces the one given before for that component."""
-    dossier, _for_staff = _dossier_for(request.user, code)
+    dossier, _for_staff = dossier_for_actor(request.user, code)
     components = list(dossier.procedure_version.components.all())
     if not 1 <= component <= len(components):
         raise ValidationFailed(
@@ -525,7 +525,7 @@ class PickupOut(Schema):
 def dossier_postal_pickup(request, code: str, payload: PickupIn):
     """Ask the post office to collect the dossier's papers at the applicant's address (docs/postal.md). The
     applicant (their own dossier) or a receiving officer of the centre; once a day per dossier."""
-    dossier, _for_staff = _dossier_for(request.user, code)
+    dossier, _for_staff = dossier_for_actor(request.user, code)
     event = postal.postal_pickup_request(
         dossier=dossier, actor=request.user, address=payload.address, note=payload.note
     )

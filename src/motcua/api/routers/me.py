@@ -1,4 +1,5 @@
-"""The signed-in person's own things ("của tôi"): for now their dossiers as applicant, whoever they are."""
+"""The signed-in person's own things ("của tôi"): their dossiers as applicant, whoever they are, and the
+notifications sent to them."""
 
 from datetime import datetime
 
@@ -10,6 +11,7 @@ from motcua.api.auth import staff_or_token
 from motcua.dossiers import citizen_selectors, selectors
 from motcua.dossiers.enums import Outcome, ReturnMode, Status
 from motcua.dossiers.models import Dossier
+from motcua.notifications.selectors import message_list_for_user
 from motcua.portal.submit_presenters import next_step as next_step_text
 
 router = Router(tags=["me"], auth=staff_or_token)
@@ -110,3 +112,33 @@ def my_dossiers(request, page: int = Query(1, ge=1), status: Status | None = Non
             }
         )
     return {"items": items, "count": count, "page": page, "pages": max(1, -(-count // PAGE_SIZE))}
+
+
+class NotificationOut(Schema):
+    event: str = Field(
+        description="received | returned_for_completion | refused | supplement_requested | extended"
+        " | result_ready | returned | stopped | …"
+    )
+    channel: str = Field(description="email | sms")
+    status: str = Field(description="pending | sent | failed")
+    created_at: datetime
+    sent_at: datetime | None
+    dossier: str | None = Field(description="The dossier's code (D<id> before reception)")
+
+
+@router.get("/notifications", response=list[NotificationOut])
+def my_notifications(request, limit: int = Query(20, ge=1, le=100)):
+    """The e-mails and SMS sent, or waiting to be sent, to the signed-in person about their dossiers and
+    account, newest first. What they said is in the person's mailbox or phone, not here: a message may carry
+    a one-time code, and a token must not be enough to read it."""
+    return [
+        {
+            "event": message.event,
+            "channel": message.channel,
+            "status": message.status,
+            "created_at": _local(message.created_at),
+            "sent_at": _local(message.sent_at),
+            "dossier": message.dossier.reference if message.dossier_id else None,
+        }
+        for message in message_list_for_user(user=request.user, limit=limit)
+    ]
