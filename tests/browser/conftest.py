@@ -85,7 +85,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 def axe_check():
     """axe_check(page) runs axe-core (bundled in the axe-playwright-python package: nothing downloaded) with the
     WCAG 2.2 A/AA rules and fails listing every violation with its nodes."""
-    sync_axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="needs axe-playwright-python")
+    sync_axe = pytest.importorskip(
+        "axe_playwright_python.sync_playwright", reason="needs axe-playwright-python"
+    )
     axe = sync_axe.Axe()
 
     def check(target, *, name: str = "") -> None:
@@ -96,8 +98,8 @@ def axe_check():
             + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
             for v in violations
         ]
-        assert not violations, f"axe found {len(violations)} violation(s) on {name or target.url}:\n" + "\n".join(
-            report
+        assert not violations, (
+            f"axe found {len(violations)} violation(s) on {name or target.url}:\n" + "\n".join(report)
         )
 
     return check

@@ -325,7 +325,7 @@ class SupplementForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         self.stored = {str(document.pk): document for document, _match in stored}
-        store_choices = [("", _("— Không dùng giấy tờ trong kho —"))] + [
+        store_choices = [("", _("— Không chọn —"))] + [
             (key, document.name) for key, document in self.stored.items()
         ]
         fields = {}

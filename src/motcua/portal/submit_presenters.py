@@ -75,7 +75,7 @@ def next_step(dossier: Dossier) -> str:
             }
         return _("%(centre)s sẽ kiểm tra hồ sơ và trả lời bạn.") % {"centre": centre}
     if status == Status.INCOMPLETE:
-        return _("Sửa, bổ sung hồ sơ theo hướng dẫn dưới đây rồi gửi lại.")
+        return _("Sửa, bổ sung hồ sơ theo hướng dẫn của cán bộ (Mẫu 02) rồi gửi lại.")
     if status == Status.AWAITING_SUPPLEMENT:
         return _(
             "Nộp các giấy tờ được yêu cầu. Thời gian chờ bạn bổ sung không tính vào thời hạn giải quyết."
