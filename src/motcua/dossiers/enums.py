@@ -82,3 +82,6 @@ class Action(models.TextChoices):
     RETURN_RESULT = "return_result", _("Trả kết quả")
     STOP = "stop", _("Dừng giải quyết")
     EXPLAIN = "explain", _("Giải trình trễ hạn")
+    # Records that change no status: kept in the history so the timeline and the audit show them.
+    RESULT_ATTACH = "result_attach", _("Ký số, đính kèm kết quả điện tử")
+    POSTAL_PICKUP = "postal_pickup", _("Yêu cầu bưu điện thu gom hồ sơ")

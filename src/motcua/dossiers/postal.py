@@ -19,7 +19,6 @@ from typing import Protocol, runtime_checkable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -29,14 +28,14 @@ from motcua.org.enums import Role
 from .enums import Action, Channel, ReturnMode, Status
 from .models import Dossier, DossierEvent
 from .permissions import actor_acts_in
-from .services import IntakeData, _validate_intake, dossier_intake, dossier_transition
+from .services import IntakeData, _validate_intake, dossier_event_record, dossier_intake, dossier_transition
 from .transitions import RULES
 
 logger = logging.getLogger(__name__)
 
 # The control-slip action of a pick-up request. It changes no status, so it is not a transition; it becomes an
 # `Action` member with the next dossiers migration (the field's choices are part of the schema).
-PICKUP_ACTION = "postal_pickup"
+PICKUP_ACTION = Action.POSTAL_PICKUP
 # While the centre still waits for papers from the applicant, or works on the dossier before a result.
 PICKUP_STATUSES = frozenset(
     {
@@ -322,14 +321,9 @@ def postal_pickup_request(*, dossier: Dossier, actor, address: str = "", note: s
         note=(note or "").strip(),
     )
     code = _tracking_code(adapter.pickup_request(request))
-    last = DossierEvent.objects.filter(dossier=locked).aggregate(m=Max("seq"))["m"] or 0
-    return DossierEvent.objects.create(
+    return dossier_event_record(
         dossier=locked,
-        seq=last + 1,
-        action=PICKUP_ACTION,
-        from_status=locked.status,
-        to_status=locked.status,
-        at=now,
+        action=Action.POSTAL_PICKUP,
         actor=actor,
         actor_unit=None if is_owner else locked.receiving_unit,
         note=request.note,

@@ -26,9 +26,10 @@ from django.db import transaction
 from motcua.core.exceptions import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from motcua.org.enums import Role
 
-from .enums import Outcome, Status
+from .enums import Action, Outcome, Status
 from .models import Dossier, DossierResult
 from .permissions import actor_acts_in
+from .services import dossier_event_record
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,13 @@ def dossier_result_attach(*, dossier: Dossier, actor, pdf=None, name: str = "") 
             _guard(locked, actor)
             result.dossier = locked
             result.save()
+            # The citizen's timeline and the audit trail show when and by whom the result was signed.
+            dossier_event_record(
+                dossier=locked,
+                action=Action.RESULT_ATTACH,
+                actor=actor,
+                data={"result": {"sha256": digest, "signer_unit": unit.agency_code}},
+            )
             if locked.owner_id is not None:
                 from motcua.docstore.models import StoredDocument
                 from motcua.docstore.services import stored_document_add

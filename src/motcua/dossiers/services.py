@@ -455,6 +455,16 @@ def _write_event(
     )
 
 
+def dossier_event_record(
+    *, dossier: Dossier, action: str, actor, note: str = "", data: dict | None = None, actor_unit=None
+) -> DossierEvent:
+    """A history line for something that changes no status (a signed result, a pick-up request). Call it
+    inside the transaction that holds the dossier's row lock, so that `seq` stays gapless and unique."""
+    return _write_event(
+        dossier, action, dossier.status, actor, timezone.now(), note, data or {}, actor_unit=actor_unit
+    )
+
+
 # --- steps ---------------------------------------------------------------------------------------------------
 def _start_step(ctx: _Context, step: ProcessStep, *, apply_cutoff: bool = False) -> DossierStep:
     dossier = ctx.dossier

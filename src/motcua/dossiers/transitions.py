@@ -108,6 +108,9 @@ TABLE: tuple[Rule, ...] = (
 )
 
 RULES: dict[Action, Rule] = {rule.action: rule for rule in TABLE}
+# History lines written by their own services (services.dossier_event_record, explanations of lateness):
+# they change no status, so they are not transitions.
+RECORD_ONLY_ACTIONS = frozenset({Action.EXPLAIN, Action.RESULT_ATTACH, Action.POSTAL_PICKUP})
 assert len(RULES) == len(TABLE), "one rule per action"
 
 
