@@ -6,7 +6,7 @@ import pytest
 
 from motcua.dossiers.enums import Status
 from motcua.dossiers.models import Dossier
-from tests.browser.conftest import browser, needs_chromium, new_page, screenshot  # noqa: F401 (fixtures)
+from tests.browser.conftest import needs_chromium
 from tests.factories import PASSWORD
 from tests.online.conftest import EFORM, PNG
 
@@ -45,7 +45,7 @@ def world(settings, tmp_path):
     return w
 
 
-def test_a_citizen_submits_on_a_phone(live_server, world, new_page, screenshot, axe, tmp_path):  # noqa: F811
+def test_a_citizen_submits_on_a_phone(live_server, world, new_page, screenshot, axe, tmp_path):
     w = world
     page = new_page(viewport=PHONE)
     page.goto(f"{live_server.url}/thu-tuc/1.004873/")

@@ -132,8 +132,10 @@ def reply_menu_counts(*, user, now: datetime | None = None) -> dict[str, int] | 
         return None
     now = now or timezone.now()
     # One query for both numbers: the menu is on every officer page.
-    return dossier_reply_worklist(user=user).order_by().aggregate(
-        waiting=Count("pk"), overdue=Count("pk", filter=Q(reply_due_at__lt=now))
+    return (
+        dossier_reply_worklist(user=user)
+        .order_by()
+        .aggregate(waiting=Count("pk"), overdue=Count("pk", filter=Q(reply_due_at__lt=now)))
     )
 
 
@@ -149,7 +151,9 @@ def citizen_account_for_counter(*, phone: str = "", id_number: str = ""):
     mobile = phone_normalize(phone or "")
     if mobile:
         wanted |= Q(phone=mobile, is_phone_verified=True)
-    found = [user for user in User.objects.filter(wanted, is_active=True)[:3] if not user_is_staff_member(user)]
+    found = [
+        user for user in User.objects.filter(wanted, is_active=True)[:3] if not user_is_staff_member(user)
+    ]
     return found[0] if len(found) == 1 else None
 
 
