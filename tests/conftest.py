@@ -11,8 +11,9 @@ def _clear_cache():
 
 @pytest.fixture(autouse=True)
 def _certificates_out_of_the_checkout(settings, tmp_path_factory):
-    # Signing certificates (electronic results) go to the session's temporary folder, never to ./data.
-    settings.MOTCUA_CERT_DIR = tmp_path_factory.getbasetemp() / "certs"
+    # Signing certificates (electronic results) go to a temporary folder, never to ./data; one per test,
+    # because a certificate made at the real date is not yet valid on another test's simulated day.
+    settings.MOTCUA_CERT_DIR = tmp_path_factory.mktemp("certs", numbered=True)
 
 
 @pytest.fixture(autouse=True)

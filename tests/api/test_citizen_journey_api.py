@@ -63,6 +63,9 @@ class Gateway:
 @pytest.fixture
 def gateway(settings, monkeypatch, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Certificates of our own: one made earlier in this process at the real date is not yet valid on the
+    # simulated day of the journey.
+    settings.MOTCUA_CERT_DIR = tmp_path / "certs"
     settings.MOTCUA_OUTBOX_DIR = tmp_path / "outbox"
     settings.CELERY_BROKER_URL = ""
     settings.MOTCUA_SMS_BACKEND = "gateway"
@@ -237,7 +240,9 @@ def test_a_new_citizen_goes_through_the_whole_journey_by_api(client, gateway):
 
         # --- the signed electronic result: attached, downloaded, verified -----------------------------
         j.until(at(10, 20))
-        attached = j.client.post(f"/api/v1/dossiers/{code_}/result", {}, **j.as_("receiver")).json()
+        response = j.client.post(f"/api/v1/dossiers/{code_}/result", {}, **j.as_("receiver"))
+        assert response.status_code == 201, response.json()
+        attached = response.json()
         assert attached["name"] == f"Giấy xác nhận kết quả giải quyết hồ sơ {code_}"
         assert (attached["signer"], attached["signer_unit"]) == ("Sở Tư pháp", "H12.04")
         download = j.get(f"/dossiers/{code_}/result.pdf", "citizen")
