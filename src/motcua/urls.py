@@ -9,6 +9,8 @@ admin.site.index_title = "Quản trị"
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # Open311 GeoReport v2 interface of the petitions (issue #6 §3).
+    path("open311/v2/", include("motcua.petitions.open311_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-tri/", admin.site.urls),
     path("can-bo/", include("motcua.backoffice.urls")),

@@ -1,5 +1,10 @@
 from ninja import NinjaAPI
 
+from motcua.appointments.api import router as appointments_router
+from motcua.payments.api import router as payments_router
+from motcua.petitions.api import router as petitions_router
+from motcua.queues.api import router as queues_router
+
 from .errors import install_error_handlers
 from .routers import (
     auth,
@@ -38,3 +43,9 @@ api.add_router("/public", dossiers.public_router)
 api.add_router("/register", dossiers.register_router)
 api.add_router("/reports", reports.router)
 api.add_router("/reports/index766", index766.router)
+# Counter services (issue #6): each app keeps its own router.
+
+api.add_router("/queue", queues_router)
+api.add_router("/appointments", appointments_router)
+api.add_router("/petitions", petitions_router)
+api.add_router("/payments", payments_router)

@@ -26,4 +26,9 @@ urlpatterns = [
     path("cong-dan/", include("motcua.backoffice.citizen_urls")),
     # Attaching the signed electronic result.
     path("ket-qua/", include("motcua.backoffice.result_urls")),
+    # Counter services (issue #6).
+    path("quay/", include("motcua.queues.backoffice_urls")),
+    path("lich-hen/", include("motcua.appointments.backoffice_urls")),
+    path("phan-anh/", include("motcua.petitions.backoffice_urls")),
+    path("thanh-toan/", include("motcua.payments.backoffice_urls")),
 ]

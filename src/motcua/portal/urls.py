@@ -22,4 +22,9 @@ urlpatterns = [
     path("ket-qua/", include("motcua.portal.result_urls")),
     # Satisfaction ratings: online, by the receipt's QR code, and the counter tablet.
     path("danh-gia/", include("motcua.portal.rating_urls")),
+    # Counter services (issue #6): queue kiosk and display board, appointments, petitions, payment.
+    path("xep-hang/", include("motcua.queues.portal_urls")),
+    path("dat-lich/", include("motcua.appointments.portal_urls")),
+    path("phan-anh/", include("motcua.petitions.portal_urls")),
+    path("thanh-toan/", include("motcua.payments.portal_urls")),
 ]

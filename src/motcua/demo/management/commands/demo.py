@@ -35,6 +35,14 @@ class Command(BaseCommand):
         from motcua.demo.ratings import demo_ratings_load
 
         demo_ratings_load()
+        # Counter services (issue #6): queue, appointments, petitions, payments.
+        from motcua.appointments.demo import demo_load as appointments_demo
+        from motcua.payments.demo import demo_load as payments_demo
+        from motcua.petitions.demo import demo_load as petitions_demo
+        from motcua.queues.demo import demo_load as queues_demo
+
+        for loader in (queues_demo, appointments_demo, petitions_demo, payments_demo):
+            loader()
         url = f"http://127.0.0.1:{port}/"
         self.stdout.write("")
         self.stdout.write(self._accounts_table())

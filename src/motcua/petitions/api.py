@@ -1,0 +1,5 @@
+from ninja import Router
+
+from motcua.api.auth import staff_or_token  # noqa: F401
+
+router = Router(tags=["petitions"])
