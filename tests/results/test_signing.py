@@ -1,5 +1,7 @@
 """PAdES signing with the unit's certificate and the verification of a downloaded result."""
 
+import asyncio
+
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -205,3 +207,17 @@ def test_encrypted_or_damaged_pdf_cannot_be_signed(w):
     certificates_demo_create(units=[w.justice])
     with pytest.raises(ValidationFailed, match="bị hỏng"):
         pdf_sign(pdf=b"%PDF-1.7\nnot really", unit=w.justice, reason="Kết quả")
+
+
+def test_signing_and_verifying_work_in_a_thread_whose_event_loop_is_running(w):
+    # pyHanko's sync API calls asyncio.run; an async server (or Playwright's sync API in a test process)
+    # runs a loop in the calling thread, where that would fail and the result could not be signed.
+    certificates_demo_create()
+
+    async def inside_a_running_loop():
+        signed = pdf_sign(pdf=plain_pdf(), unit=w.justice, reason="Kết quả")
+        return signed, pdf_verify(signed.content)
+
+    signed, verdict = asyncio.run(inside_a_running_loop())
+    assert signed.content.startswith(b"%PDF-")
+    assert verdict.is_valid, verdict.problems

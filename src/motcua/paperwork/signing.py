@@ -34,6 +34,21 @@ from motcua.core.exceptions import DomainError, ValidationFailed
 
 logger = logging.getLogger(__name__)
 
+
+def outside_event_loop(function, *args, **kwargs):
+    """Call `function` where pyHanko's synchronous API may start its own event loop. Its sync wrappers call
+    `asyncio.run`, which fails in a thread whose loop is already running (an async server, or a test process
+    in which Playwright's sync API runs one): there, the call goes to a short-lived worker thread."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
 DEMO_MARK = "DEMO — không có giá trị pháp lý"
 DEMO_CA_NAME = "motcua DEMO Root CA"
 DEMO_CA_STEM = "demo-root-ca"
@@ -183,8 +198,10 @@ def pdf_sign(*, pdf: bytes, unit, reason: str, location: str = "") -> SignedPdf:
     )
     signed_at = timezone.now()
     try:
-        output = signers.PdfSigner(metadata, signer=signer).sign_pdf(writer)
+        output = outside_event_loop(signers.PdfSigner(metadata, signer=signer).sign_pdf, writer)
     except Exception as error:
+        # The kind of failure only: the file may hold personal data.
+        logger.warning("results: signing failed (%s)", type(error).__name__)
         raise ValidationFailed(
             "Không ký số được tệp PDF này (cấu trúc tệp không được hỗ trợ).", details=_FILE_DETAILS
         ) from error

@@ -122,6 +122,8 @@ def _check(signature, context) -> SignatureCheck:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
 
+    from .signing import outside_event_loop
+
     certificate = signature.signer_cert
     subject = certificate.subject.native
     organisation = str(subject.get("organization_name", ""))
@@ -133,7 +135,7 @@ def _check(signature, context) -> SignatureCheck:
         "is_demo": DEMO_MARK in certificate.subject.human_friendly,
     }
     try:
-        status = validate_pdf_signature(signature, context)
+        status = outside_event_loop(validate_pdf_signature, signature, context)
     except Exception:  # a signature that cannot even be checked is not a valid one, whatever the reason
         return SignatureCheck(
             **common,
