@@ -1,0 +1,38 @@
+"""Checks on files attached to a petition. The type is read from the first bytes of the file, never from its
+name or the browser's Content-Type, which both come from the client."""
+
+from django.utils.translation import gettext as _
+
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+def attachment_kind(file) -> tuple[str, str] | None:
+    """(content type, extension) read from the content, or None when it is not a PDF, JPEG or PNG."""
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    for signature, content_type, extension in _SIGNATURES:
+        if head.startswith(signature):
+            return content_type, extension
+    return None
+
+
+def attachment_problem(file) -> str | None:
+    name = getattr(file, "name", "") or _("tệp")
+    size = getattr(file, "size", None)
+    if not size:
+        return _("Tệp “%(name)s” rỗng.") % {"name": name}
+    if size > MAX_ATTACHMENT_BYTES:
+        return _("Tệp “%(name)s” lớn hơn 10 MB.") % {"name": name}
+    if attachment_kind(file) is None:
+        return _("Tệp “%(name)s” không phải là ảnh JPG, PNG hoặc tệp PDF (kiểm tra theo nội dung tệp).") % {
+            "name": name
+        }
+    return None
