@@ -307,7 +307,7 @@ def queue_figures(*, unit: Unit, date_from: date, date_to: date) -> QueueFigures
         .order_by("issued_at")
     )
     total = FigureRow(key="")
-    counters: dict[str, FigureRow] = {}
+    counters: dict[int, FigureRow] = {}
     hours: dict[int, FigureRow] = {}
     groups: dict[str, FigureRow] = {}
     for t in tickets:
@@ -318,7 +318,7 @@ def queue_figures(*, unit: Unit, date_from: date, date_to: date) -> QueueFigures
             groups.setdefault(t.group.code, FigureRow(key=str(t.group))),
         ]
         if t.counter is not None:
-            rows.append(counters.setdefault(str(t.counter), FigureRow(key=str(t.counter))))
+            rows.append(counters.setdefault(t.counter.number, FigureRow(key=str(t.counter))))
         for row in rows:
             row.issued += 1
             if t.called_at:

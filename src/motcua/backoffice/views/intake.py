@@ -20,6 +20,7 @@ from motcua.dossiers.enums import Action, Channel
 from motcua.dossiers.postal import postal_intake
 from motcua.dossiers.selectors import applicant_for_counter
 from motcua.dossiers.services import dossier_intake
+from motcua.queues.services import ticket_link_dossier_for_officer
 
 from ..forms import INTAKE_ACTIONS, SUBMIT_ONLY, IntakeForm, lines
 from ..presenters import moment
@@ -197,6 +198,9 @@ def _intake_post(request, version, units):
             request, status=403, title=_("Không có quyền tiếp nhận hồ sơ"), message=error.message
         )
 
+    if channel != Channel.POSTAL:
+        # The applicant in front of the officer came with a queue number: tie the dossier to it (issue #6).
+        ticket_link_dossier_for_officer(officer=request.user, dossier=dossier)
     url = reverse("backoffice:dossier", kwargs={"reference": dossier.reference})
     if action == SUBMIT_ONLY:
         messages.success(
