@@ -252,3 +252,13 @@ CELERY_BEAT_SCHEDULE = {
 MOTCUA_RATING_KIOSK_RATE_PER_MINUTE = int(os.environ.get("MOTCUA_RATING_KIOSK_RATE_PER_MINUTE", "20"))
 MOTCUA_RATING_KIOSK_SESSION_SECONDS = int(os.environ.get("MOTCUA_RATING_KIOSK_SESSION_SECONDS", "300"))
 MOTCUA_RATING_KIOSK_RESET_SECONDS = int(os.environ.get("MOTCUA_RATING_KIOSK_RESET_SECONDS", "8"))
+
+# Fees and online payment (docs/payments.md). The fake gateway is a local page that plays the bank: the default
+# for development, the demo and the tests, refused by `check --deploy` (payments.E001). Empty: no online payment.
+MOTCUA_PAYMENT_GATEWAY = os.environ.get("MOTCUA_PAYMENT_GATEWAY", "motcua.payments.gateways.FakeGateway")
+MOTCUA_PAYMENT_SECRET = os.environ.get("MOTCUA_PAYMENT_SECRET", "motcua-fake-gateway-development-secret")
+# Reconciliation asks the gateway about online payments pending longer than this, and gives up on those still
+# unanswered after the second delay.
+MOTCUA_PAYMENT_RECONCILE_AFTER_MINUTES = int(os.environ.get("MOTCUA_PAYMENT_RECONCILE_AFTER_MINUTES", "15"))
+MOTCUA_PAYMENT_EXPIRE_AFTER_MINUTES = int(os.environ.get("MOTCUA_PAYMENT_EXPIRE_AFTER_MINUTES", "60"))
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {"task": "payments.reconcile", "schedule": 300.0}
