@@ -61,4 +61,21 @@ POLICY = {
         Check("post", "/phan-anh/{fresh_code}/", everyone(200), data={"ma": "{fresh_code}", "so": "5678"}),
         Check("post", "/phan-anh/{fresh_code}/", everyone(404), data={"ma": "{fresh_code}", "so": "0000"}),
     ],
+    "open311/v2/discovery.json": [Check("get", "/open311/v2/discovery.json", everyone(200))],
+    "open311/v2/services.json": [Check("get", "/open311/v2/services.json", everyone(200))],
+    "open311/v2/services/<str:code>.json": [
+        Check("get", "/open311/v2/services/location.json", everyone(200))
+    ],
+    "open311/v2/requests.json": [
+        Check("get", "/open311/v2/requests.json", everyone(200)),
+        Check(
+            "post", "/open311/v2/requests.json", everyone(400), data={"service_code": "other"}, writes=True
+        ),
+    ],
+    "open311/v2/requests/<str:code>.json": [
+        Check("get", "/open311/v2/requests/{petition_code}.json", everyone(200))
+    ],
+    "open311/v2/requests/<str:code>/updates.json": [
+        Check("get", "/open311/v2/requests/{petition_code}/updates.json", everyone(200))
+    ],
 }
