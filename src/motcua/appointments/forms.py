@@ -37,10 +37,13 @@ class DayForm(PortalForm):
 
     def __init__(self, *args, days, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ngay"].choices = days
         self.fields["ngay"].error_messages["required"] = _("Chọn ngày hẹn.")
         if len(days) <= 8:
             self.fields["ngay"].widget = forms.RadioSelect()
+            self.fields["ngay"].choices = days
+        else:
+            # A list must not pick its first day by itself: an unchosen day is an error to show.
+            self.fields["ngay"].choices = [("", _("— Chọn ngày —")), *days]
 
 
 class TimeForm(PortalForm):
@@ -82,6 +85,9 @@ class DetailsForm(PortalForm):
 
         if service.kind != ServiceKind.POSTAL_PICKUP:
             del self.fields["address"]
+        else:
+            self.fields["address"].required = True
+            self.fields["address"].error_messages["required"] = _("Nhập địa chỉ để bưu điện đến nhận hồ sơ.")
         procedures = list(
             service.procedures.all().select_related("current_version").order_by("national_code")
         )
