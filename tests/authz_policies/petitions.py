@@ -78,4 +78,24 @@ POLICY = {
     "open311/v2/requests/<str:code>/updates.json": [
         Check("get", "/open311/v2/requests/{petition_code}/updates.json", everyone(200))
     ],
+    "can-bo/phan-anh/": [
+        Check(
+            "get",
+            "/can-bo/phan-anh/",
+            {"anonymous": LOGIN, "citizen": 403, "other_unit": 200, "officer": 200},
+        )
+    ],
+    "can-bo/phan-anh/<str:code>/": [Check("get", "/can-bo/phan-anh/{fresh_code}/", STAFF_ONLY)],
+    "can-bo/phan-anh/<str:code>/tep/<int:attachment_id>/": [
+        Check("get", "/can-bo/phan-anh/{fresh_code}/tep/999999/", {**STAFF_ONLY, "officer": 404})
+    ],
+    "can-bo/phan-anh/<str:code>/<str:action>/": [
+        Check(
+            "post",
+            "/can-bo/phan-anh/{fresh_code}/assign/",
+            {**STAFF_ONLY, "officer": 302},
+            data={"unit": "H12.04", "subject_kind": "other"},
+            writes=True,
+        )
+    ],
 }

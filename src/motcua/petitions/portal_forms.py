@@ -1,5 +1,7 @@
 """Forms of the citizen pages: they parse and give field messages; the rules are in `services`."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +115,13 @@ class PetitionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Chọn có cho phép công khai hay không.")},
     )
+
+    def clean_petitioner_phone(self) -> str:
+        # Checked here too, so that one submission lists every error, not the form's first and then the rest.
+        value = self.cleaned_data["petitioner_phone"]
+        if not 9 <= len(re.sub(r"\D", "", value)) <= 11:
+            raise forms.ValidationError(_("Nhập số điện thoại gồm 9 đến 11 chữ số, ví dụ 0912345678."))
+        return value
 
     def data_for_service(self) -> PetitionData:
         values = {name: self.cleaned_data.get(name) or "" for name in self.fields if name != "attachments"}
