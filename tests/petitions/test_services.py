@@ -237,3 +237,39 @@ def test_every_petition_sms_fits_one_segment(w):
     for message in sms:
         assert len(message.body) <= 160, (message.event, message.body)
         assert message.body.isascii(), message.body
+
+
+def test_766_group_f_counts_petitions_on_time_and_satisfied(w):
+    from datetime import date
+
+    from motcua.reports.index766 import State, index766
+
+    march = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
+    with time_machine.travel(at(2026, 3, 31, 12, 0), tick=False):
+        before = {r.indicator.code: r for g in index766(**march).groups for r in g.indicators}
+        assert before["PETITION_PROCESSING_ON_TIME"].state == State.NOT_COMPUTED  # no petition data at all
+        # On time and rated satisfied; answered late (original due 16 March); still open and overdue;
+        # on time but rated not satisfied; rejected (out of scope, not counted).
+        good = answered(w, when=at(2026, 3, 2, 9, 0), answer_at=at(2026, 3, 4, 10, 0))
+        petition_rate(petition=good, rating=Satisfaction.SATISFIED, at=at(2026, 3, 5, 9, 0))
+        answered(w, when=at(2026, 3, 2, 9, 0), answer_at=at(2026, 3, 20, 10, 0))
+        assigned(w, when=at(2026, 3, 3, 9, 0))
+        unhappy = answered(w, when=at(2026, 3, 2, 9, 0), answer_at=at(2026, 3, 4, 10, 0))
+        petition_rate(petition=unhappy, rating=Satisfaction.NOT_SATISFIED, at=at(2026, 3, 5, 9, 0))
+        rejected = submitted(w, when=at(2026, 3, 2, 9, 0))
+        petition_transition(petition=rejected, action=Action.REJECT, actor=w.receiver, reason="Khiếu nại")
+        results = {r.indicator.code: r for g in index766(**march).groups for r in g.indicators}
+        on_time = results["PETITION_PROCESSING_ON_TIME"]
+        assert (on_time.state, on_time.numerator, on_time.denominator, on_time.points) == (
+            "computed",
+            2,
+            4,
+            3.0,
+        )
+        satisfied = results["PETITION_HANDLING_SATISFACTION"]
+        assert (satisfied.numerator, satisfied.denominator, satisfied.points) == (1, 4, 1.5)
+        # A unit without petitions in the period gets the full 6 points for timeliness (legal-spec §3.2 F).
+        empty = index766(**march, unit=w.commune_centre)
+        empty_results = {r.indicator.code: r for g in empty.groups for r in g.indicators}
+        assert empty_results["PETITION_PROCESSING_ON_TIME"].points == 6
+        assert empty_results["PETITION_HANDLING_SATISFACTION"].state == State.NO_DATA

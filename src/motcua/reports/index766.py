@@ -29,6 +29,9 @@ from motcua.dossiers.enums import Channel, Timeliness
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids
+from motcua.payments.enums import PaymentMethod, PaymentStatus
+from motcua.payments.models import Payment
+from motcua.petitions.selectors import petition_figures, petitions_exist
 from motcua.ratings.enums import Overall
 from motcua.ratings.models import Rating
 
@@ -101,6 +104,10 @@ class Indicator:
     # indicator has no points and says why (`no_evidence`).
     evidence: Condition | None = None
     no_evidence: Promise | None = None
+    # Figures counted outside the dossiers (petitions): (unit, start, end) → (numerator, denominator), or
+    # None while the system holds no such data at all. `empty_points` is the score of an empty denominator.
+    counts: Callable[[Unit | None, datetime, datetime], tuple[int, int] | None] | None = None
+    empty_points: float | None = None
 
     @property
     def is_computed(self) -> bool:
@@ -141,10 +148,38 @@ def _satisfied_returned(start: datetime, end: datetime) -> Q:
     )
 
 
+def _fee_obligation_received(start: datetime, end: datetime) -> Q:
+    """Received in the period with a fee to pay (legal-spec §3.2 D "hồ sơ có nghĩa vụ tài chính")."""
+    return period_measures(start, end)["received"].filter & Q(fee_amount__gt=0, is_fee_exempt=False)
+
+
+def _paid_online():
+    return Payment.objects.filter(
+        dossier=OuterRef("pk"), method=PaymentMethod.ONLINE, status=PaymentStatus.PAID
+    )
+
+
 NO_PORTAL_SYNC = gettext_lazy("Hệ thống chưa đồng bộ trạng thái hồ sơ với Cổng Dịch vụ công quốc gia.")
 NO_PAYMENT = gettext_lazy(
     "Hệ thống có biểu phí, lệ phí nhưng chưa có dữ liệu thanh toán trực tuyến (giao dịch, trạng thái nộp)."
 )
+
+
+def _petitions_on_time(unit: Unit | None, start: datetime, end: datetime) -> tuple[int, int] | None:
+    """None while the system holds no petition at all: "no petitions" then means "no data", not full points."""
+    if not petitions_exist():
+        return None
+    figures = petition_figures(unit=unit, start=start, end=end)
+    return figures.on_time, figures.handled
+
+
+def _petitions_satisfactory(unit: Unit | None, start: datetime, end: datetime) -> tuple[int, int] | None:
+    if not petitions_exist():
+        return None
+    figures = petition_figures(unit=unit, start=start, end=end)
+    return figures.satisfactory, figures.handled
+
+
 NO_PETITIONS = gettext_lazy("Hệ thống chưa có dữ liệu phản ánh, kiến nghị (tiếp nhận, xử lý, đánh giá).")
 NO_RATINGS = gettext_lazy("Chưa có đánh giá của người dân về các hồ sơ trả kết quả trong kỳ.")
 NO_POPULATION_DB = gettext_lazy(
@@ -233,8 +268,10 @@ INDICATORS: tuple[Indicator, ...] = (
         gettext_lazy("Tỷ lệ hồ sơ thanh toán trực tuyến trên hồ sơ có nghĩa vụ tài chính"),
         6,
         gettext_lazy("6 × (hồ sơ thanh toán trực tuyến ÷ hồ sơ có nghĩa vụ tài chính)"),
-        "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree",
-        reason=NO_PAYMENT,
+        "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree; payments.Payment (docs/payments.md): hồ sơ "
+        "tiếp nhận trong kỳ, phải nộp phí (không miễn), có khoản thanh toán trực tuyến đã thành công",
+        numerator=lambda start, end: _fee_obligation_received(start, end) & Q(Exists(_paid_online())),
+        denominator=lambda start, end: _fee_obligation_received(start, end),
     ),
     Indicator(
         "PAYMENT_FORMALITY_WITH_TRANSACTIONS",
@@ -243,7 +280,10 @@ INDICATORS: tuple[Indicator, ...] = (
         2,
         gettext_lazy("min(2; 2,5 × TTHC có giao dịch thanh toán trực tuyến ÷ TTHC có nghĩa vụ tài chính)"),
         "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree",
-        reason=NO_PAYMENT,
+        reason=gettext_lazy(
+            "Chỉ số đếm theo TTHC, không theo hồ sơ; hệ thống chưa tính (dữ liệu có trong danh sách đối soát "
+            "thanh toán)."
+        ),
         score=lambda maximum, ratio: min(maximum, 2.5 * ratio),
     ),
     Indicator(
@@ -253,7 +293,7 @@ INDICATORS: tuple[Indicator, ...] = (
         2,
         gettext_lazy("min(2; 2,5 × TTHC cung cấp thanh toán trực tuyến ÷ TTHC có nghĩa vụ tài chính)"),
         "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree",
-        reason=NO_PAYMENT,
+        reason=gettext_lazy("Hệ thống chưa kết nối thanh toán với Cổng Dịch vụ công quốc gia."),
         score=lambda maximum, ratio: min(maximum, 2.5 * ratio),
     ),
     # E. Số hóa hồ sơ — 22
@@ -342,8 +382,11 @@ INDICATORS: tuple[Indicator, ...] = (
         gettext_lazy("Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn (kể cả đang xử lý trong hạn)"),
         6,
         gettext_lazy("6 × tỷ lệ; 6 điểm khi không có phản ánh, kiến nghị"),
-        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction PETITION_PROCESSING_ON_TIME",
+        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction PETITION_PROCESSING_ON_TIME; "
+        "phản ánh: petitions.Petition (docs/petitions.md)",
         reason=NO_PETITIONS,
+        counts=_petitions_on_time,
+        empty_points=6,
     ),
     Indicator(
         "PETITION_HANDLING_SATISFACTION",
@@ -353,8 +396,10 @@ INDICATORS: tuple[Indicator, ...] = (
         gettext_lazy(
             "6 × (phản ánh − bị đánh giá không hài lòng, phản ánh lại hoặc quá hạn) ÷ phản ánh đã xử lý"
         ),
-        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction PETITION_HANDLING_SATISFACTION",
+        "legal-spec §3.2 F; Cổng DVCQG handling-satisfaction PETITION_HANDLING_SATISFACTION; "
+        "phản ánh: petitions.Petition (docs/petitions.md); phản ánh lại chưa theo dõi",
         reason=NO_PETITIONS,
+        counts=_petitions_satisfactory,
     ),
     Indicator(
         "DOSSIER_RECEIVING_SATISFACTION",
@@ -474,8 +519,32 @@ def _groups_for(*, unit: Unit | None, date_from: date, date_to: date, start, end
     manual = _manual_values(unit=unit, date_from=date_from, date_to=date_to)
     results: dict[str, list[IndicatorResult]] = {g.code: [] for g in GROUPS}
     for indicator in INDICATORS:
+        if indicator.counts is not None:
+            results[indicator.group].append(_counted_result(indicator, indicator.counts(unit, start, end)))
+            continue
         results[indicator.group].append(_result(indicator, counts, manual.get(indicator.code)))
     return [GroupResult(group=g, indicators=results[g.code]) for g in GROUPS]
+
+
+def _counted_result(indicator: Indicator, figures: tuple[int, int] | None) -> IndicatorResult:
+    if figures is None:
+        return IndicatorResult(indicator, State.NOT_COMPUTED)
+    numerator, denominator = figures
+    if not denominator:
+        if indicator.empty_points is None:
+            return IndicatorResult(indicator, State.NO_DATA, numerator, denominator)
+        return IndicatorResult(
+            indicator, State.COMPUTED, numerator, denominator, points=indicator.empty_points
+        )
+    ratio = numerator / denominator
+    return IndicatorResult(
+        indicator,
+        State.COMPUTED,
+        numerator,
+        denominator,
+        ratio=round(ratio, 4),
+        points=round(indicator.score(indicator.maximum, ratio), 2),
+    )
 
 
 def _result(indicator: Indicator, counts: dict, manual: ManualIndicatorValue | None) -> IndicatorResult:
