@@ -280,3 +280,15 @@ def test_reminders_once_per_start(w, clock):
     appointment_reschedule(appointment=booking, start_at=TUESDAY_0800 + timedelta(hours=2))
     reminders_enqueue()
     assert Message.objects.filter(event="appointment_reminder").count() == 4
+
+
+def test_remind_command(w, clock):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    appointment_book(service=guidance(w), start_at=TUESDAY_0800, data=data())
+    out = StringIO()
+    call_command("appointments_remind", stdout=out)
+    assert out.getvalue().startswith("1 booking")
+    assert Message.objects.filter(event="appointment_reminder").count() == 2
