@@ -117,7 +117,7 @@ def test_kiosk_check_in_by_phone_number(client, w, clock):
     booking.refresh_from_db()
     assert booking.status == AppointmentStatus.CHECKED_IN
     page = response.content.decode()
-    assert booking.queue_ticket in page and "Trần Thị Mai" not in page  # initials only on the kiosk
+    assert booking.queue_ticket in page and "T. T. M." in page and "Trần Thị Mai" not in page
 
 
 def test_officer_day_list_and_closing_a_day(client, w):

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from motcua.core.exceptions import DomainError, NotFound, ValidationFailed
 from motcua.core.ratelimit import client_ip, rate_limit_hit
+from motcua.dossiers.selectors import initials
 from motcua.workcal.calendar import LOCAL_TZ
 
 from .enums import AppointmentStatus, ServiceKind
@@ -464,7 +465,10 @@ def kiosk(request, unit_code: str):
                 context,
                 status=getattr(error, "http_status", 409),
             )
+        # Initials only: the kiosk screen faces the waiting room.
         return render(
-            request, "appointments/portal/kiosk_ticket.html", {**context, "appointment": appointment}
+            request,
+            "appointments/portal/kiosk_ticket.html",
+            {**context, "appointment": appointment, "initials": initials(appointment.holder_name)},
         )
     return _render_form(request, "appointments/portal/kiosk.html", form, context)
