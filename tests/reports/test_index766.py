@@ -65,11 +65,11 @@ def test_points_of_march_for_the_province(scenario, end_to_end):
         ("A", 0, 0),
         ("B", 12.73, 20),
         ("C", 2.67, 12),
-        ("D", 0, 0),
+        ("D", 0, 6),  # fees to pay, none paid online (tests/payments)
         ("E", 1.0, 12),
         ("F", 0, 0),
     ]
-    assert (result.points, result.max_computed, result.maximum) == (16.4, 44, 100)
+    assert (result.points, result.max_computed, result.maximum) == (16.4, 50, 100)
 
 
 def test_not_computed_indicators_have_no_points_and_no_maximum(scenario):
@@ -77,7 +77,7 @@ def test_not_computed_indicators_have_no_points_and_no_maximum(scenario):
     for code in (
         "DOSSIER_SYNC",
         "PUBLISH_ON_TIME",
-        "PAYMENT_DOSSIERS_ONLINE",
+        "PAYMENT_FORMALITY_OFFERED",
         "PETITION_HANDLING_SATISFACTION",
     ):
         item = indicator(result, code)
@@ -91,7 +91,7 @@ def test_not_computed_indicators_have_no_points_and_no_maximum(scenario):
     online = indicator(result, "ONLINE_END_TO_END")
     assert (online.state, online.denominator, online.points) == (State.NO_DATA, 0, None)
     assert group(result, "C").max_computed == 0
-    assert result.max_computed == 32
+    assert result.max_computed == 38
 
 
 def test_an_administrator_value_is_used_for_its_unit_and_period_only(scenario):
@@ -159,12 +159,12 @@ def test_api_shape(scenario, client):
     body = response.json()
     assert body["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
     assert body["unit"] == {"code": "H12", "name": "UBND tỉnh Cà Mau"}
-    assert (body["points"], body["max_computed"], body["maximum"]) == (13.73, 32, 100)
+    assert (body["points"], body["max_computed"], body["maximum"]) == (13.73, 38, 100)
     assert [(g["code"], g["maximum"], g["points"], g["max_computed"]) for g in body["groups"]] == [
         ("A", 18, 0, 0),
         ("B", 20, 12.73, 20),
         ("C", 12, 0, 0),
-        ("D", 10, 0, 0),
+        ("D", 10, 0, 6),
         ("E", 22, 1.0, 12),
         ("F", 18, 0, 0),
     ]
