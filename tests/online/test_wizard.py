@@ -173,6 +173,8 @@ def test_the_whole_wizard_with_its_errors(citizen, w):
     page = html(citizen.get(f"{base}/kiem-tra/"))
     for expected in ("Trần Thị Mai", "Đã ly hôn", "20/03/2026", "Số 5 Phan Ngọc Hiển", "Không nộp"):
         assert expected in page
+    # The fee of the procedure is known before sending, and where to pay it.
+    assert "10.000 đồng. Bạn thanh toán trực tuyến trong mục “Hồ sơ của tôi” sau khi gửi" in page
     assert f'href="{base}/nguoi-nop/?tu=kiem-tra"' in page
     response = citizen.post(
         f"{base}/nguoi-nop/?tu=kiem-tra",
