@@ -86,3 +86,64 @@ def test_rating_kiosk_start_in_english(english, w):
     assert "Last 4 digits of your phone number" in html
     assert "Continue" in html
     assert "Mời bạn đánh giá" not in html
+
+
+@pytest.fixture
+def monday_morning():
+    import time_machine
+
+    from tests.queues.helpers import NOW
+
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def test_queue_kiosk_in_english(english, monday_morning):
+    from tests.queues.helpers import queue_setup
+
+    queue_setup(dossier_world())
+    html = page(english, "/xep-hang/H12.99/")
+    assert "Take a queue number" in html
+    assert "Please choose a service to get a queue number" in html
+    assert "Are you in a priority group? (optional)" in html
+    assert "Older person" in html
+    assert "Booked an appointment online? Show your appointment code at the help desk to get priority." in html
+    assert "Mời ông/bà chọn dịch vụ" not in html
+    # Service group names are data and stay in Vietnamese.
+    assert "Tư pháp – Hộ tịch" in html
+
+
+def test_appointment_start_in_english(english, monday_morning):
+    from tests.appointments.helpers import guidance
+
+    guidance(dossier_world())
+    html = page(english, "/dat-lich/")
+    assert "Book an appointment" in html
+    assert "Book a time for an officer to help you fill in a dossier at the centre" in html
+    assert "Already booked?" in html
+    assert "View, change or cancel an appointment with its appointment code" in html
+    assert "Đặt lịch hẹn" not in html
+
+
+def test_petition_form_in_english(english, w):
+    html = page(english, "/phan-anh/gui/")
+    assert "Send a petition" in html
+    assert "What is your petition about?" in html
+    assert "Administrative rules or procedures" in html
+    assert "Up to 3 JPG, PNG or PDF files, each no larger than 10 MB." in html
+    assert "Publish the petition and the answer?" in html
+    assert "Gửi phản ánh, kiến nghị" not in html
+
+
+def test_fee_payment_page_in_english(english, w):
+    from tests.payments.helpers import owned_received
+
+    dossier = owned_received(w)
+    english.force_login(w.citizen)
+    html = page(english, f"/thanh-toan/{dossier.code}/")
+    assert "Dossier fees" in html
+    assert "Fee not paid" in html
+    assert "Still to pay" in html
+    assert 'type="submit">Online payment</button>' in html
+    assert "You will be taken to the payment gateway." in html
+    assert "Phí, lệ phí hồ sơ" not in html
