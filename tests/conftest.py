@@ -24,11 +24,19 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_files(settings, tmp_path):
+    # Uploads, results and postal lists of a test go to its own folder, never to ./data nor to another's.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MOTCUA_POSTAL_MANUAL_DIR = tmp_path / "postal"
+
+
+@pytest.fixture(autouse=True)
 def _restore_language():
     # The locale middleware activates the request's language on the test thread and nothing resets it, so a
     # request in English would leak into later tests that render messages outside a request.
     from django.utils import translation
 
     language = translation.get_language()
+    translation.activate("vi")  # Vietnamese first, as the site is, whatever an earlier test left
     yield
     translation.activate(language)

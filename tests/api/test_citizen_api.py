@@ -24,12 +24,6 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)
 APPLICANT = {"name": "Trần Thị Mai", "phone": "0988111222", "id_number": "096300001111", "address": HOME}
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MOTCUA_POSTAL_MANUAL_DIR = tmp_path / "postal"
-
-
 @pytest.fixture
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:

@@ -2,7 +2,6 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from motcua.workcal.calendar import LOCAL_TZ
 from tests.factories import dossier_world
@@ -13,20 +12,6 @@ MONDAY_MORNING = datetime(2026, 3, 2, 8, 0, tzinfo=LOCAL_TZ)
 
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    # A request in another language would leak into later tests through the thread's active language.
-    language = translation.get_language()
-    translation.activate("vi")
-    yield
-    translation.activate(language)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from motcua.workcal.calendar import LOCAL_TZ
 from tests.factories import dossier_world
@@ -65,19 +64,6 @@ def png(name: str = "scan.png", content: bytes = PNG) -> SimpleUploadedFile:
 
 def pdf(name: str = "scan.pdf", extra: bytes = b"") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PDF + extra, "application/pdf")
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    language = translation.get_language()
-    translation.activate("vi")
-    yield
-    translation.activate(language)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

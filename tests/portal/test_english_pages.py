@@ -107,7 +107,9 @@ def test_queue_kiosk_in_english(english, monday_morning):
     assert "Please choose a service to get a queue number" in html
     assert "Are you in a priority group? (optional)" in html
     assert "Older person" in html
-    assert "Booked an appointment online? Show your appointment code at the help desk to get priority." in html
+    assert (
+        "Booked an appointment online? Show your appointment code at the help desk to get priority." in html
+    )
     assert "Mời ông/bà chọn dịch vụ" not in html
     # Service group names are data and stay in Vietnamese.
     assert "Tư pháp – Hộ tịch" in html

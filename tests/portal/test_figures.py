@@ -32,11 +32,6 @@ def clock():
         yield traveller
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def recount(code: str, month: str) -> dict:
     year, number = int(month[:4]), int(month[5:])
     totals = summary(

@@ -2,7 +2,6 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from motcua.workcal.calendar import LOCAL_TZ
 from tests.factories import dossier_world
@@ -10,20 +9,6 @@ from tests.postal.doubles import DOUBLE, RecordingPostOffice
 
 # Monday 2 March 2026, 09:00: a working day before the 15:00 cut-off.
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    language = translation.get_language()
-    translation.activate("vi")
-    yield
-    translation.activate(language)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MOTCUA_POSTAL_MANUAL_DIR = tmp_path / "postal"
 
 
 @pytest.fixture

@@ -28,7 +28,6 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from motcua.catalog.enums import TimeUnit
 from motcua.dossiers.enums import Action, Channel
@@ -50,19 +49,6 @@ TODAY = datetime(2026, 4, 20, 10, 0, tzinfo=LOCAL_TZ)
 
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=LOCAL_TZ)
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    language = translation.get_language()
-    translation.activate("vi")
-    yield
-    translation.activate(language)
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
