@@ -7,6 +7,14 @@ centre's receiving officer) has nothing to do with it."""
 from tests.authz_policies import LOGIN, Check, everyone
 
 STAFF_ONLY = {"anonymous": LOGIN, "citizen": 403, "other_unit": 404, "officer": 200}
+API_STAFF_ONLY = {"anonymous": 401, "citizen": 404, "other_unit": 404, "officer": 200}
+NEW_PETITION = {
+    "subject_kind": "other",
+    "title": "Đề nghị bố trí thêm ghế chờ",
+    "description": "Khu chờ thiếu ghế vào buổi sáng.",
+    "petitioner_name": "Lê Văn Nam",
+    "petitioner_phone": "0911225678",
+}
 
 
 def context(w, now) -> dict:
@@ -97,5 +105,49 @@ POLICY = {
             data={"unit": "H12.04", "subject_kind": "other"},
             writes=True,
         )
+    ],
+    "api/v1/petitions": [
+        Check(
+            "get",
+            "/api/v1/petitions",
+            {"anonymous": 401, "citizen": 403, "other_unit": 200, "officer": 200},
+            api=True,
+        ),
+        # Anyone may petition; an incomplete one is refused with nothing written.
+        Check("post", "/api/v1/petitions", everyone(201), data=NEW_PETITION, api=True, writes=True),
+        Check(
+            "post", "/api/v1/petitions", everyone(422), data={"subject_kind": "other"}, api=True, writes=True
+        ),
+    ],
+    "api/v1/petitions/<code>": [Check("get", "/api/v1/petitions/{fresh_code}", API_STAFF_ONLY, api=True)],
+    "api/v1/petitions/<code>/actions/<action>": [
+        Check(
+            "post",
+            "/api/v1/petitions/{fresh_code}/actions/assign",
+            API_STAFF_ONLY,
+            data={"unit": "H12.04", "subject_kind": "other"},
+            api=True,
+            writes=True,
+        )
+    ],
+    "api/v1/petitions/<code>/status": [
+        Check("get", "/api/v1/petitions/{fresh_code}/status?phone=5678", everyone(200), api=True),
+        Check("get", "/api/v1/petitions/{fresh_code}/status?phone=0000", everyone(404), api=True),
+    ],
+    "api/v1/petitions/rating/<token>": [
+        Check(
+            "post",
+            "/api/v1/petitions/rating/{petition_token}",
+            everyone(200),
+            data={"rating": "satisfied"},
+            api=True,
+        ),
+        Check(
+            "post",
+            "/api/v1/petitions/rating/x{petition_token}",
+            everyone(404),
+            data={"rating": "satisfied"},
+            api=True,
+        ),
     ],
 }

@@ -77,6 +77,23 @@ def petition_worklist(*, user, worklist: str = "todo", q: str = "", now: datetim
     return qs.annotate(rank=overdue_first).order_by("rank", "due_at", "id")
 
 
+def petition_search(
+    *, user, status: str | None = None, overdue: bool | None = None, q: str = "", now: datetime | None = None
+) -> QuerySet[Petition]:
+    """The officer's whole scope in worklist order (overdue first, then by due date), for the API: `status`
+    is one internal status, `overdue` True keeps the open petitions past their due time, False the others."""
+    now = now or timezone.now()
+    qs = petition_worklist(user=user, worklist="all", q=q, now=now)
+    if status:
+        qs = qs.filter(status=status)
+    late = Q(status__in=OPEN_STATUSES, due_at__lt=now)
+    if overdue is True:
+        qs = qs.filter(late)
+    elif overdue is False:
+        qs = qs.exclude(late)
+    return qs
+
+
 def petition_is_overdue(petition: Petition, *, now: datetime | None = None) -> bool:
     return petition.status in OPEN_STATUSES and petition.due_at < (now or timezone.now())
 
