@@ -97,7 +97,9 @@ def _validate(service: AppointmentService, data: BookingData) -> tuple[dict, dic
 
 def _lock_service(service: AppointmentService) -> AppointmentService:
     # Every booking and move of this service queues here: the count below and the insert are one step.
-    return AppointmentService.objects.select_related("unit").select_for_update().get(pk=service.pk)
+    return (
+        AppointmentService.objects.select_related("unit").select_for_update(of=("self",)).get(pk=service.pk)
+    )
 
 
 def _slot_or_refuse(service, start_at: datetime, now: datetime, exclude=None):
@@ -204,7 +206,7 @@ def _postal_pickup(appointment: Appointment) -> str:
 def _lock(appointment: Appointment) -> Appointment:
     return (
         Appointment.objects.select_related("service", "unit", "procedure")
-        .select_for_update()
+        .select_for_update(of=("self",))
         .get(pk=appointment.pk)
     )
 
@@ -378,7 +380,7 @@ def closed_day_create(*, unit: Unit, day: date, reason: str, actor, now=None) ->
     """Close a working day for appointments: one transaction writes the closure, cancels every booking of
     that day in the unit and queues a message to each holder."""
     now = now or timezone.now()
-    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    Unit.objects.select_for_update(of=("self",)).filter(pk=unit.pk).first()
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed(
@@ -389,7 +391,7 @@ def closed_day_create(*, unit: Unit, day: date, reason: str, actor, now=None) ->
     _check_closing(unit=unit, day=day, actor=actor, now=now)
     closure = ClosedDay.objects.create(unit=unit, date=day, reason=reason, closed_by=actor)
     count = 0
-    for appointment in booked_on(unit=unit, day=day).select_for_update():
+    for appointment in booked_on(unit=unit, day=day).select_for_update(of=("self",)):
         _cancel(appointment, by=CancelledBy.CLOSED_DAY, reason=reason, now=now)
         _notify(appointment, "appointment_closed", key=f"closed:{appointment.pk}", extra={"reason": reason})
         count += 1

@@ -49,6 +49,7 @@ def outside_event_loop(function, *args, **kwargs):
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(function, *args, **kwargs).result()
 
+
 DEMO_MARK = "DEMO — không có giá trị pháp lý"
 DEMO_CA_NAME = "motcua DEMO Root CA"
 DEMO_CA_STEM = "demo-root-ca"

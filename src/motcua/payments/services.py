@@ -117,7 +117,9 @@ def payment_online_start(*, dossier: Dossier, actor) -> tuple[Payment, str]:
     online payment is open answers with that same payment (same order, same amount): a double click or a
     second tab never opens a second charge."""
     gateway = gateway_required()
-    dossier = Dossier.objects.select_for_update().select_related("receiving_unit").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("receiving_unit").get(pk=dossier.pk)
+    )
     if dossier.owner_id is None or dossier.owner_id != getattr(actor, "pk", None):
         raise NotPermitted("Chỉ chủ hồ sơ được thanh toán trực tuyến cho hồ sơ này.")
     state = fee_state(dossier=dossier)
@@ -239,7 +241,7 @@ def payment_report_receive(*, provider: str, params: Mapping[str, str], source: 
             outcome=EventOutcome.BAD_SIGNATURE,
         )
     payment = (
-        Payment.objects.select_for_update()
+        Payment.objects.select_for_update(of=("self",))
         .select_related("dossier", "unit")
         .filter(order_id=report.order_id, provider=provider)
         .first()
@@ -266,7 +268,9 @@ def payment_reconcile_one(*, payment: Payment, expire_before: datetime | None = 
     """Ask the gateway about one pending online payment and settle it; still unanswered and started before
     `expire_before`, it expires (the citizen may start a new one)."""
     gateway = gateway_required()
-    payment = Payment.objects.select_for_update().select_related("dossier", "unit").get(pk=payment.pk)
+    payment = (
+        Payment.objects.select_for_update(of=("self",)).select_related("dossier", "unit").get(pk=payment.pk)
+    )
     if payment.status != PaymentStatus.PENDING or payment.method != PaymentMethod.ONLINE:
         return EventOutcome.DUPLICATE
     try:
@@ -349,7 +353,9 @@ def payment_counter_record(
 
 @transaction.atomic
 def _counter_record(*, dossier: Dossier, actor, method: str, reference: str, note: str) -> Payment:
-    dossier = Dossier.objects.select_for_update().select_related("receiving_unit").get(pk=dossier.pk)
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("receiving_unit").get(pk=dossier.pk)
+    )
     state = fee_state(dossier=dossier)
     if dossier.status not in PAYABLE_STATUSES:
         raise InvalidTransition("Hồ sơ ở trạng thái này chưa thu được phí, lệ phí.")

@@ -241,7 +241,7 @@ def _code_issue(*, at: datetime) -> str:
     locked until the petition is written in the same transaction."""
     day = at.astimezone(LOCAL_TZ).date()
     PetitionCodeCounter.objects.get_or_create(day=day)
-    counter = PetitionCodeCounter.objects.select_for_update().get(day=day)
+    counter = PetitionCodeCounter.objects.select_for_update(of=("self",)).get(day=day)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"PA-{day:%y%m%d}-{counter.last:04d}"
@@ -448,7 +448,11 @@ def petition_transition(
     history line, notify the petitioner in the same transaction. `as_petitioner` is set by the callers that
     proved the petitioner (the rating link, the petitioner's own account); `at` replays history (demo)."""
     now = at or timezone.now()
-    locked = Petition.objects.select_for_update().select_related("unit", "receiving_unit").get(pk=petition.pk)
+    locked = (
+        Petition.objects.select_for_update(of=("self",))
+        .select_related("unit", "receiving_unit")
+        .get(pk=petition.pk)
+    )
     rule = TRANSITIONS.get((locked.status, action))
     if rule is None:
         raise InvalidTransition(

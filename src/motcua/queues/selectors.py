@@ -83,7 +83,7 @@ def counter_groups(*, counter: Counter) -> QuerySet[ServiceGroup]:
 def counter_current_ticket(*, counter: Counter, for_update: bool = False) -> Ticket | None:
     qs = Ticket.objects.filter(counter=counter, status__in=OPEN_AT_COUNTER)
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     return qs.select_related("group").first()
 
 

@@ -155,7 +155,7 @@ def ticket_issue_for_checkin(
 
 # --- counter actions -----------------------------------------------------------------------------------------
 def _lock_counter(counter: Counter) -> Counter:
-    return Counter.objects.select_for_update().get(pk=counter.pk)
+    return Counter.objects.select_for_update(of=("self",)).get(pk=counter.pk)
 
 
 def _apply(ticket: Ticket, action: str, *, at: datetime) -> None:
@@ -210,7 +210,7 @@ def ticket_call_next(*, counter: Counter, officer, at: datetime | None = None) -
         counter = _lock_counter(counter)
         _clear_counter(counter, officer, at)
         candidates = waiting_for_counter(counter=counter, day=_local_day(at))
-        ticket = candidates.select_for_update(skip_locked=True).first()
+        ticket = candidates.select_for_update(skip_locked=True, of=("self",)).first()
         if ticket is None:
             raise NotFound(_("Không còn số nào đang chờ ở quầy này."))
         return _call(ticket, counter=counter, officer=officer, at=at)
@@ -223,7 +223,7 @@ def ticket_call(*, counter: Counter, officer, ticket_id: int, at: datetime | Non
         counter = _lock_counter(counter)
         ticket = (
             waiting_for_counter(counter=counter, day=_local_day(at))
-            .select_for_update()
+            .select_for_update(of=("self",))
             .filter(pk=ticket_id)
             .first()
         )
@@ -341,7 +341,7 @@ def ticket_link_dossier(*, ticket: Ticket, dossier: Dossier, actor, at: datetime
     if dossier.receiving_unit_id != ticket.unit_id:
         raise NotPermitted(_("Hồ sơ không được tiếp nhận tại đơn vị của số thứ tự này."))
     with transaction.atomic():
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        ticket = Ticket.objects.select_for_update(of=("self",)).get(pk=ticket.pk)
         if ticket.dossiers.filter(pk=dossier.pk).exists():
             return ticket
         ticket.dossiers.add(dossier)
