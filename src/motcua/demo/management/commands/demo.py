@@ -1,3 +1,4 @@
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -6,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from motcua.accounts.models import User
 from motcua.demo.loader import DEMO_PASSWORD, demo_accounts
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -56,7 +59,36 @@ class Command(BaseCommand):
         # finders) does, as in production. --insecure is not used because runserver's handler would shadow it.
         # WhiteNoise warns about a missing STATIC_ROOT even though it serves from the finders.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+        if not settings.CELERY_BROKER_URL:
+            # On a bare machine nobody runs `motcua worker`: without this the verification code of a new
+            # account would never reach data/outbox/ and registration could not be tried.
+            self._deliver_in_background()
+            self.stdout.write(
+                f"Thư điện tử và SMS của bản trình diễn được ghi vào {settings.MOTCUA_OUTBOX_DIR}/."
+            )
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+
+    def _deliver_in_background(self) -> None:
+        import threading
+        import time
+
+        from django.db import close_old_connections
+
+        from motcua.notifications.delivery import outbox_deliver_due
+
+        # A line per message (the demo's history sends hundreds at start) would drown the server's console.
+        logging.getLogger("motcua.notifications").setLevel(logging.WARNING)
+
+        def deliver_forever() -> None:
+            while True:
+                close_old_connections()
+                try:
+                    outbox_deliver_due()
+                except Exception:  # noqa: BLE001 - the demo server must keep running; the rows stay pending
+                    logger.exception("demo: outbox delivery pass failed")
+                time.sleep(3)
+
+        threading.Thread(target=deliver_forever, name="demo-outbox", daemon=True).start()
 
     def _accounts_table(self) -> str:
         rows = [("Tài khoản", "Mật khẩu", "Vai trò", "Đơn vị")]
