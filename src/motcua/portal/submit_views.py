@@ -588,10 +588,8 @@ def _row(dossier) -> dict:
 
 
 def _notifications(user) -> list:
-    try:
-        from motcua.notifications.selectors import message_list_for_user
-    except ImportError:  # the notifications area is optional in a deployment
-        return []
+    from motcua.notifications.selectors import message_list_for_user
+
     return list(message_list_for_user(user=user, limit=10))
 
 
