@@ -3,25 +3,17 @@ name or the browser's Content-Type, which both come from the client."""
 
 from django.utils.translation import gettext as _
 
+from motcua.backoffice.uploads import upload_sniff
+
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
-_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
-
 
 def attachment_kind(file) -> tuple[str, str] | None:
-    """(content type, extension) read from the content, or None when it is not a PDF, JPEG or PNG."""
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    for signature, content_type, extension in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type, extension
-    return None
+    """(content type, extension) read from the content, or None when it is not a PDF, JPEG or PNG. The same
+    signatures as the counter's scans (backoffice/uploads.py), with the petitions' own size limit below."""
+    kind = upload_sniff(file)
+    return None if kind is None else (kind.content_type, kind.extension)
 
 
 def attachment_problem(file) -> str | None:
