@@ -146,6 +146,11 @@ class Dossier(models.Model):
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     outcome = models.CharField(_("kết quả giải quyết"), max_length=16, choices=Outcome.choices, blank=True)
+    # Working minutes from the start of the legal clock to the result, less the time it stood still; fixed
+    # when the result is ready so that figures summed since never change with a later calendar edit.
+    worked_minutes = models.PositiveIntegerField(
+        _("thời gian giải quyết thực tế (phút làm việc)"), null=True, blank=True
+    )
     # Fixed when the result is ready (against the original due date); never recomputed afterwards.
     timeliness = models.CharField(_("tiến độ"), max_length=16, choices=Timeliness.choices, blank=True)
     current_step = models.ForeignKey(

@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from motcua.catalog.enums import StepUnitMode, TimeUnit, VersionStatus
@@ -104,6 +104,19 @@ def dossier_due(*, version: ProcedureVersion, calendar: WorkingCalendar, receive
     """The appointment date from the committed time (a same-day procedure received after 15:00 is due the next
     working day; a period counts from the next working day after 15:00)."""
     return calendar.deadline(received_at, version.committed_time_amount, version.committed_time_unit)
+
+
+def dossier_worked_minutes(dossier: Dossier, calendar: WorkingCalendar) -> int | None:
+    """Working minutes from the start of the legal clock to the result, less the working time the clock
+    stood still (pauses and waits for a supplement); None before a result."""
+    start = dossier.clock_start_at or dossier.received_at
+    if start is None or dossier.result_ready_at is None:
+        return None
+    paused = DossierPause.objects.filter(dossier=dossier, working_hours__isnull=False).aggregate(
+        total=Sum("working_hours")
+    )["total"]
+    worked = calendar.working_hours_between(start, dossier.result_ready_at) - float(paused or 0)
+    return max(round(worked * 60), 0)
 
 
 def _shift_after_pause(calendar: WorkingCalendar, due: datetime | None, paused_at: datetime, now: datetime):
@@ -758,6 +771,7 @@ def _decide(ctx: _Context, outcome: Outcome) -> None:
     _finish_current_step(ctx)
     dossier.outcome = outcome
     dossier.result_ready_at = ctx.now
+    dossier.worked_minutes = dossier_worked_minutes(dossier, ctx.calendar)
     # An extension does not make a late dossier on time: the original due date decides.
     dossier.timeliness = timeliness_of(ctx.now, dossier.original_due_at)
     nxt = _next_process_step(dossier, current.order if current else None)
