@@ -14,6 +14,7 @@ from .routers import (
     index766,
     me,
     org,
+    ping,
     ratings,
     reports,
     results,
@@ -27,6 +28,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 install_error_handlers(api)
+api.add_router("/ping", ping.router)
 api.add_router("/auth", auth.router)
 api.add_router("/units", org.router)
 api.add_router("/calendar", calendar.router)
