@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.api",
     "motcua.demo",
+    "motcua.privacy",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# Phone numbers, ID numbers and e-mail addresses are masked in every log line, on every handler (docs/privacy.md).
+LOGGING.setdefault("filters", {})["personal_data"] = {"()": "motcua.privacy.logfilter.PersonalDataFilter"}
+for _handler in LOGGING["handlers"].values():
+    _handler.setdefault("filters", []).append("personal_data")
 
 # Citizen accounts (docs/accounts.md): sign in by username, verified phone or e-mail with lockout; VNeID.
 AUTHENTICATION_BACKENDS = [

@@ -19,6 +19,8 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.transitions import RULES, Scope, actions_from
 from motcua.org.enums import Role
 from motcua.org.selectors import unit_get_by_code, user_is_staff_member, user_roles
+from motcua.privacy.enums import AccessKind
+from motcua.privacy.recording import record_access, record_search
 
 router = Router(tags=["dossiers"], auth=staff_or_token)
 public_router = Router(tags=["public"])
@@ -347,6 +349,8 @@ def dossier_list(request, filters: Query[DossierFilter], page: int = Query(1, ge
     qs = selectors.dossier_search(
         user=request.user, q=filters.q, status=filters.status, unit_code=filters.unit, overdue=filters.overdue
     )
+    if filters.q and _is_staff(request.user):
+        record_search(request, q=filters.q)
     rows = list(qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     clocks = selectors.dossier_clocks(rows)
     return {"items": [dossier_out(d, clock=clocks[d.pk]) for d in rows], "count": qs.count()}
@@ -356,6 +360,8 @@ def dossier_list(request, filters: Query[DossierFilter], page: int = Query(1, ge
 def dossier_detail(request, code: str):
     """An officer's dossier in their units, or the applicant's own (`D<id>` before reception)."""
     dossier, for_staff = dossier_for_actor(request.user, code)
+    if for_staff:
+        record_access(request, kind=AccessKind.VIEW, dossier=dossier)
     return dossier_out(dossier, for_staff=for_staff)
 
 
@@ -365,6 +371,7 @@ def dossier_history(request, code: str):
     dossier, for_staff = dossier_for_actor(request.user, code)
     if not for_staff:
         return _citizen_history(dossier)
+    record_access(request, kind=AccessKind.HISTORY, dossier=dossier)
     return [
         {
             "seq": e.seq,
@@ -548,6 +555,7 @@ def dossier_form(request, code: str, number: str):
     if number not in {"01", "02", "03", "04", "05", "06"}:
         raise ValidationFailed("Mẫu phải là 01–06 (Mẫu 07 là sổ theo dõi, xuất theo khoảng ngày).")
     pdf = render_form(dossier=dossier, number=number, base_url=request.build_absolute_uri("/").rstrip("/"))
+    record_access(request, kind=AccessKind.PRINT, dossier=dossier, detail=f"Mẫu {number}")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="mau-{number}-{dossier.reference}.pdf"'
     return response
@@ -636,6 +644,7 @@ def dossier_register(request, query: Query[RegisterQuery]):
     if unit.pk not in selectors.staff_visible_unit_ids(request.user):
         raise NotPermitted("Bạn không có quyền xem sổ theo dõi hồ sơ của đơn vị này.")
     name = f"so-theo-doi-{unit.agency_code}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}"
+    record_access(request, kind=AccessKind.EXPORT, unit=unit, detail=f"{name}.{query.format}")
     if query.format == "xlsx":
         content = register_xlsx(unit=unit, date_from=query.date_from, date_to=query.date_to)
         response = HttpResponse(

@@ -25,6 +25,8 @@ from motcua.dossiers.postal import (
 from motcua.dossiers.selectors import dossier_clock, dossier_get_for_staff, dossier_history
 from motcua.dossiers.services import dossier_step_explain, dossier_transition
 from motcua.dossiers.transitions import RULES, rule_for
+from motcua.privacy.enums import AccessKind
+from motcua.privacy.recording import record_access
 
 from ..forms import action_arguments
 from ..presenters import eform_answers, event_facts, event_label, moment
@@ -133,6 +135,7 @@ def render_dossier(request, dossier, *, status=200, failure=None):
 @require_GET
 @_with_dossier
 def dossier_detail(request, dossier):
+    record_access(request, kind=AccessKind.VIEW, dossier=dossier)
     return render_dossier(request, dossier)
 
 
@@ -288,6 +291,7 @@ def document_download(request, dossier, document_id: int):
             title=_("Không tìm thấy tệp"),
             message=_("Tệp đã được ghi nhận nhưng không còn trong kho lưu trữ; báo quản trị hệ thống."),
         )
+    record_access(request, kind=AccessKind.DOWNLOAD, dossier=dossier, detail=f"#{document.order}")
     extension = "." + document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else ""
     filename = f"{dossier.reference}-{document.order:02d}{extension}"
     inline = request.GET.get("xem") == "1" and document.content_type in VIEWABLE_TYPES
@@ -327,6 +331,7 @@ def form_pdf(request, dossier, number: str):
         return error_page(request, status=409, title=_("Chưa có biểu mẫu này"), message=error.message)
     except NotFound as error:
         return error_page(request, status=404, title=_("Không có biểu mẫu này"), message=error.message)
+    record_access(request, kind=AccessKind.PRINT, dossier=dossier, detail=f"Mẫu {number}")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.reference}-mau-{number}.pdf"'
     return response

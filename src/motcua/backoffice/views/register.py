@@ -10,6 +10,8 @@ from motcua.core.exceptions import ValidationFailed
 from motcua.dossiers.selectors import staff_visible_unit_ids
 from motcua.org.enums import SERVICE_CENTRE_KINDS
 from motcua.org.models import Unit
+from motcua.privacy.enums import AccessKind
+from motcua.privacy.recording import record_access
 
 from .common import bo_render, staff_required
 
@@ -62,6 +64,7 @@ def _download(request, unit, date_from, date_to, fmt) -> HttpResponse:
     from motcua.paperwork import register_xlsx, render_register
 
     name = f"so-theo-doi-{unit.agency_code}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+    record_access(request, kind=AccessKind.EXPORT, unit=unit, detail=f"{name}.{fmt}")
     if fmt == "xlsx":
         response = HttpResponse(
             register_xlsx(unit=unit, date_from=date_from, date_to=date_to),
