@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every later middleware's log lines and early answers (redirects) carry the request id.
+    "motcua.core.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,6 +124,33 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MOTCUA_MEDIA_ROOT", DATA_DIR / "files"))
 WHITENOISE_USE_FINDERS = True
+# Uploaded scans, signed results and attachments: the media folder, or an S3-compatible bucket (MinIO, Ceph, a
+# cloud's object store) when MOTCUA_S3_BUCKET is set, so that several web and worker hosts share them
+# (docs/deployment.md). Files are private: they are only ever served through the permission-checked views.
+MOTCUA_S3_BUCKET = os.environ.get("MOTCUA_S3_BUCKET", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if MOTCUA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MOTCUA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MOTCUA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MOTCUA_S3_REGION") or None,
+            # Empty keys: boto3 looks further (instance role, AWS_* variables, ~/.aws).
+            "access_key": os.environ.get("MOTCUA_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("MOTCUA_S3_SECRET_ACCESS_KEY", ""),
+            "location": os.environ.get("MOTCUA_S3_PREFIX", ""),
+            # MinIO and most on-premises stores want path-style addresses (https://host/bucket/key).
+            "addressing_style": os.environ.get("MOTCUA_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,  # the bucket's policy (private), never public-read
+            "querystring_auth": True,
+            # Like the folder: a second file of the same name gets a new name instead of replacing the first.
+            "file_overwrite": False,
+        },
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
@@ -158,6 +187,18 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+# Structured logs (docs/deployment.md): MOTCUA_LOG_FORMAT=json writes one JSON object per line for the log
+# collector (default: plain lines for a developer's terminal). Every record carries its request's id.
+MOTCUA_LOG_FORMAT = os.environ.get("MOTCUA_LOG_FORMAT", "plain").strip().lower()
+LOGGING["formatters"]["json"] = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+    "rename_fields": {"levelname": "level", "name": "logger"},
+    "timestamp": True,
+}
+LOGGING.setdefault("filters", {})["request_id"] = {"()": "motcua.core.requestlog.RequestIdFilter"}
+LOGGING["handlers"]["console"].setdefault("filters", []).append("request_id")
+LOGGING["handlers"]["console"]["formatter"] = {"plain": "plain", "json": "json"}[MOTCUA_LOG_FORMAT]
 # Phone numbers, ID numbers and e-mail addresses are masked in every log line, on every handler (docs/privacy.md).
 LOGGING.setdefault("filters", {})["personal_data"] = {"()": "motcua.privacy.logfilter.PersonalDataFilter"}
 for _handler in LOGGING["handlers"].values():
