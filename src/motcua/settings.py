@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every later middleware's log lines and early answers (redirects) carry the request id.
     "motcua.core.requestlog.RequestIdMiddleware",
+    "motcua.core.requestlog.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,6 +191,9 @@ LOGGING = {
 # Structured logs (docs/deployment.md): MOTCUA_LOG_FORMAT=json writes one JSON object per line for the log
 # collector (default: plain lines for a developer's terminal). Every record carries its request's id.
 MOTCUA_LOG_FORMAT = os.environ.get("MOTCUA_LOG_FORMAT", "plain").strip().lower()
+# The header nginx fills with the client's address (deploy/nginx/motcua.conf: X-Real-IP); empty when the
+# web process faces clients directly (docs/deployment.md).
+MOTCUA_CLIENT_IP_HEADER = os.environ.get("MOTCUA_CLIENT_IP_HEADER", "").strip()
 LOGGING["formatters"]["json"] = {
     "()": "pythonjsonlogger.json.JsonFormatter",
     "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",

@@ -7,11 +7,13 @@ the method, the path without its query string (queries hold search terms, names 
 the duration and the user's id: never a name, a username or a client address."""
 
 import contextvars
+import ipaddress
 import logging
 import re
 import time
 import uuid
 
+from django.conf import settings
 from django.core.signals import request_finished
 
 logger = logging.getLogger("motcua.request")
@@ -80,3 +82,23 @@ class RequestIdMiddleware:
             },
         )
         return response
+
+
+class ClientAddressMiddleware:
+    """Behind nginx every request comes from 127.0.0.1: the per-client rate limits (status look-ups,
+    verification codes, kiosks) would then count the whole province as one client. With
+    MOTCUA_CLIENT_IP_HEADER=X-Real-IP, REMOTE_ADDR becomes the address nginx puts in that header, which nginx
+    always overwrites. Without the setting the header is ignored: a client could otherwise choose its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        header = settings.MOTCUA_CLIENT_IP_HEADER
+        if header:
+            value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
+            try:
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(value))
+            except ValueError:
+                pass  # no or malformed header: keep the socket's address
+        return self.get_response(request)
