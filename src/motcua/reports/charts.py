@@ -1,6 +1,11 @@
-"""Server-side SVG charts (pygal): they render without JavaScript, print, and stay readable in black and
-white — every series has its own hatching pattern and the values are printed on the bars. Each chart
-carries a <title> and a <desc> (role="img") for screen readers. See docs/dashboard.md for the choice."""
+"""Server-side SVG charts: they render without JavaScript, print, and stay readable in black and white —
+every series has its own hatching pattern and the values are printed on or beside the bars. Each chart
+carries a <title> and a <desc> (role="img") for screen readers. See docs/dashboard.md for the choice.
+
+The time charts (pygal) are drawn on a 720-unit canvas: about the width of an A4 portrait page and of half a
+1366-pixel screen, so their 14-unit text prints and shows at 12–14 px. The per-unit bars are drawn by hand
+instead: their long Vietnamese unit names need the full width of a phone, which a scaled canvas cannot give,
+so that chart is laid out in percentages and its text keeps its size at every width."""
 
 from __future__ import annotations
 
@@ -10,15 +15,23 @@ from datetime import date
 import pygal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from pygal.style import Style
 
 from motcua.dossiers.enums import Channel
 
 from .dashboard import RatePoint, UnitCount
 
+WIDTH = 720
+FONT_SIZE = 14
+# A printed value needs this much of its bar (canvas units) to sit inside it without touching the next.
+_VALUE_ROOM = FONT_SIZE + 4
+
+_DARK = "#1f4e79"  # white text on it: contrast 8.9:1; prints dark grey
 # Hatching that survives a black-and-white printer: solid dark, diagonal, dots, cross-hatch, light.
 _PATTERNS = (
-    '<rect width="8" height="8" fill="#8db4e2"/>',
+    f'<rect width="8" height="8" fill="{_DARK}"/>',
     '<rect width="8" height="8" fill="#fff"/><path d="M-2,2 l4,-4 M0,8 l8,-8 M6,10 l4,-4" '
     'stroke="#b35900" stroke-width="2.2"/>',
     '<rect width="8" height="8" fill="#e8f0e8"/><circle cx="4" cy="4" r="1.8" fill="#1e6b2e"/>',
@@ -35,12 +48,13 @@ def _style(colors: tuple[str, ...]) -> Style:
         plot_background="#ffffff",
         foreground="#1a1a1a",
         foreground_strong="#000000",
-        foreground_subtle="#8a8a8a",
-        title_font_size=16,
-        label_font_size=12,
-        major_label_font_size=12,
-        legend_font_size=13,
-        value_font_size=11,
+        foreground_subtle="#595959",  # guide lines and minor labels: 7:1 on white
+        title_font_size=FONT_SIZE + 3,
+        label_font_size=FONT_SIZE,
+        major_label_font_size=FONT_SIZE,
+        legend_font_size=FONT_SIZE,
+        value_font_size=FONT_SIZE,
+        # On the hatched series a white halo (see _finish) keeps the dark figures readable over the strokes.
         value_colors=("#ffffff", "#000000", "#000000", "#000000", "#000000"),
         opacity="1",
         opacity_hover="1",
@@ -59,21 +73,42 @@ def _config(prefix: str, count: int) -> dict:
         "defs": defs,
         "style": _style(tuple(f"url(#{prefix}-{i})" for i in range(count))),
         "legend_at_bottom": True,
+        "legend_box_size": FONT_SIZE,
         "truncate_legend": -1,
+        # Labels are spaced by showing every n-th (_label_step), so pygal must not cut them to "0…".
+        "truncate_label": -1,
         "print_values": True,
         "print_zeroes": False,
-        "margin": 12,
+        "margin": 10,
+        "width": WIDTH,
+        "tooltip_fancy_mode": False,
     }
 
 
-def _finish(svg: str, *, title: str, description: str) -> SafeString:
+_HALO_CSS = (
+    "<style>"
+    # pygal's own stylesheet sets the sizes; these only add a halo behind the dark printed values.
+    "text.value{paint-order:stroke;stroke-linejoin:round}"
+    ".serie-1 text.value,.serie-2 text.value,.serie-3 text.value,.serie-4 text.value"
+    "{stroke:#fff;stroke-width:3px}"
+    "</style>"
+)
+
+
+def _finish(svg: str, *, title: str, description: str, extra_css: str = "") -> SafeString:
     """role="img" with a <title> and <desc> as the first children, so the chart has an accessible name."""
     chart_id = f"chart-{uuid.uuid4().hex[:10]}"
     opening_end = svg.index(">")
     head = svg[:opening_end]
     head += f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" width="100%"'
-    accessible = f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
-    return mark_safe(head + ">" + accessible + svg[opening_end + 1 :])  # noqa: S308 - pygal output, text escaped
+    accessible = (
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
+    )
+    body = svg[opening_end + 1 :]
+    if extra_css:
+        body = extra_css + body
+    return mark_safe(head + ">" + accessible + body)  # noqa: S308 - pygal output, text escaped
 
 
 def _prefix() -> str:
@@ -84,89 +119,192 @@ def _day_label(day: date) -> str:
     return f"{day:%d/%m}"
 
 
-def received_per_day_chart(series: dict[str, list], *, title: str) -> SafeString:
+def _fits_in_bar(value, chart) -> bool:
+    """Whether a stacked segment is tall enough for its printed value (the view exists while plotting)."""
+    view = getattr(chart, "view", None)
+    if view is None or not value:
+        return bool(value)
+    return abs(view.y(0) - view.y(value)) >= _VALUE_ROOM
+
+
+def _count_in_bar(value, chart) -> str:
+    return f"{value:.0f}" if _fits_in_bar(value, chart) else ""
+
+
+def _label_step(count: int, room: int) -> int:
+    """Show every n-th category label so that about `room` labels share the axis, never overlapping."""
+    return max(1, -(-count // room))
+
+
+def received_per_day_chart(series: dict[str, list], *, title: str, show_title: bool = True) -> SafeString:
+    """`show_title=False` when the page shows the title as a heading: it then wraps on a phone, where a
+    title drawn on the canvas would be cut off by the sideways scroll."""
     days = series["days"]
     prefix = _prefix()
+    # A "dd/mm" label takes about 40 canvas units at 14: fourteen fit on the axis without turning them.
+    step = _label_step(len(days), 14)
     chart = pygal.StackedBar(
         **_config(prefix, len(Channel.values)),
-        height=340,
-        width=900,
-        x_label_rotation=-45 if len(days) > 14 else 0,
-        show_minor_x_labels=len(days) <= 31,
-        x_labels_major_every=max(len(days) // 15, 1) if len(days) > 31 else None,
-        y_title="Số hồ sơ",
+        height=360,
+        x_label_rotation=0,
+        show_minor_x_labels=step == 1,
+        x_labels_major_every=step if step > 1 else None,
+        y_title=_("Số hồ sơ"),
+        formatter=_count_in_bar,
     )
-    chart.title = title
-    chart.print_values = len(days) <= 31
+    chart.title = title if show_title else None
+    chart.print_values = len(days) <= 62
     chart.x_labels = [_day_label(day) for day in days]
     totals = []
     for value, label in Channel.choices:
         counts = series[value]
         chart.add(str(label), [count or None for count in counts])
         totals.append(f"{label}: {sum(counts)}")
-    description = (
-        f"Từ {days[0]:%d/%m/%Y} đến {days[-1]:%d/%m/%Y}, tổng theo hình thức nộp — " + "; ".join(totals) + "."
-    )
-    return _finish(chart.render(is_unicode=True), title=title, description=description)
+    description = _("Từ %(start)s đến %(end)s, tổng theo hình thức nộp — %(totals)s.") % {
+        "start": f"{days[0]:%d/%m/%Y}",
+        "end": f"{days[-1]:%d/%m/%Y}",
+        "totals": "; ".join(totals),
+    }
+    return _finish(chart.render(is_unicode=True), title=title, description=description, extra_css=_HALO_CSS)
 
 
-def on_time_chart(granularity: str, points: list[RatePoint], *, title: str) -> SafeString:
+def on_time_chart(
+    granularity: str, points: list[RatePoint], *, title: str, show_title: bool = True
+) -> SafeString:
     prefix = _prefix()
+    step = _label_step(len(points), 12)
     chart = pygal.Bar(
         **_config(prefix, 1),
-        height=300,
-        width=900,
+        height=320,
         range=(0, 100),
         y_title="%",
         show_legend=False,
+        show_minor_x_labels=step == 1,
+        x_labels_major_every=step if step > 1 else None,
         formatter=lambda value: f"{value:.0f}%" if value is not None else "",
     )
-    chart.title = title
-    label = "Tuần từ %s" if granularity == "week" else "Tháng %s"
+    chart.title = title if show_title else None
     chart.x_labels = [
         (f"{point.start:%d/%m}" if granularity == "week" else f"{point.start:%m/%Y}") for point in points
     ]
     chart.add(
-        "Tỷ lệ đúng hạn", [round(point.rate * 100, 1) if point.rate is not None else None for point in points]
+        _("Tỷ lệ đúng hạn"),
+        [round(point.rate * 100, 1) if point.rate is not None else None for point in points],
     )
-    parts = [
-        f"{label % (point.start.strftime('%d/%m/%Y') if granularity == 'week' else point.start.strftime('%m/%Y'))}: "
-        f"{point.on_time}/{point.resolved} hồ sơ đúng hạn"
-        for point in points
-    ]
-    description = "; ".join(parts) + "." if parts else "Chưa có hồ sơ giải quyết xong trong kỳ."
+    parts = []
+    for point in points:
+        when = (
+            _("Tuần từ %(day)s") % {"day": f"{point.start:%d/%m/%Y}"}
+            if granularity == "week"
+            else _("Tháng %(month)s") % {"month": f"{point.start:%m/%Y}"}
+        )
+        parts.append(
+            _("%(when)s: %(on_time)s/%(resolved)s hồ sơ đúng hạn")
+            % {"when": when, "on_time": point.on_time, "resolved": point.resolved}
+        )
+    description = "; ".join(parts) + "." if parts else _("Chưa có hồ sơ giải quyết xong trong kỳ.")
     return _finish(chart.render(is_unicode=True), title=title, description=description)
+
+
+# --- per-unit bars ------------------------------------------------------------------------------------------
+# One row per unit: the name on its own line, the bar under it across the whole width, the value at its end.
+_LABEL_CHARACTERS = 44  # about the width of a phone at 14 px; the full name is in the label's <title>
+_TITLE_HEIGHT = 30
+_ROW_HEIGHT = 48
+_LABEL_BASELINE = 16
+_BAR_TOP = 22
+_BAR_HEIGHT = 18
+# A bar longer than this share of the width carries its value inside, in white; shorter ones beside it.
+_VALUE_INSIDE_FROM = 0.82
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def by_unit_chart(
-    rows: list[UnitCount], *, title: str, series_label: str, percent: bool = False
+    rows: list[UnitCount], *, title: str, series_label: str, percent: bool = False, show_title: bool = True
 ) -> SafeString:
-    prefix = _prefix()
-    chart = pygal.HorizontalBar(
-        **_config(prefix, 1),
-        height=max(140, 60 + 34 * len(rows)),
-        width=900,
-        show_legend=False,
-        formatter=(lambda v: f"{v:.1f}") if percent else (lambda v: f"{v:.0f}"),
+    """Horizontal bars per unit in the order given. `percent` prints one decimal (scores, rates)."""
+
+    def number(value) -> str:
+        return f"{value:.1f}" if percent else f"{value:.0f}"
+
+    top = max((row.value or 0 for row in rows), default=0) or 1
+    title_height = _TITLE_HEIGHT if show_title else 0
+    height = title_height + _ROW_HEIGHT * max(len(rows), 1) + 4
+    parts = []
+    if show_title:
+        parts.append(
+            f'<text x="0" y="{_TITLE_HEIGHT - 10}" class="chart-title" font-size="{FONT_SIZE + 3}" '
+            f'font-weight="600">{escape(title)}</text>'
+        )
+    for position, row in enumerate(rows):
+        y = title_height + _ROW_HEIGHT * position
+        full = f"{row.code} {row.name}"
+        shown = _truncate(full, _LABEL_CHARACTERS)
+        label_title = f"<title>{escape(full)}</title>" if shown != full else ""
+        parts.append(
+            f'<text x="0" y="{y + _LABEL_BASELINE}" class="chart-label">{label_title}{escape(shown)}</text>'
+        )
+        parts.append(
+            f'<rect x="0" y="{y + _BAR_TOP}" width="100%" height="{_BAR_HEIGHT}" fill="#f0f0f0" '
+            f'stroke="#767676" stroke-width="0.5"/>'
+        )
+        value = row.value
+        if value is None:
+            parts.append(
+                f'<text x="4" y="{y + _BAR_TOP + _BAR_HEIGHT - 4}" class="chart-value" font-style="italic">'
+                f"{escape(_('chưa tính'))}</text>"
+            )
+            continue
+        share = max(value, 0) / top
+        width = f"{share * 100:.2f}%"
+        parts.append(
+            f'<rect x="0" y="{y + _BAR_TOP}" width="{width}" height="{_BAR_HEIGHT}" fill="{_DARK}">'
+            f"<title>{escape(series_label)}: {number(value)}</title></rect>"
+        )
+        baseline = y + _BAR_TOP + _BAR_HEIGHT - 4
+        if share >= _VALUE_INSIDE_FROM:
+            parts.append(
+                f'<text x="{width}" dx="-6" y="{baseline}" text-anchor="end" fill="#fff" '
+                f'class="chart-value" font-weight="600">{number(value)}</text>'
+            )
+        else:
+            parts.append(
+                f'<text x="{width}" dx="6" y="{baseline}" class="chart-value" font-weight="600">'
+                f"{number(value)}</text>"
+            )
+    if not rows:
+        parts.append(
+            f'<text x="0" y="{title_height + 20}" class="chart-label">{escape(_("Không có."))}</text>'
+        )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-bars" height="{height}" '
+        f'font-family="system-ui, \'Segoe UI\', Roboto, Arial, sans-serif" font-size="{FONT_SIZE}" '
+        f'fill="#1a1a1a">' + "".join(parts) + "</svg>"
     )
-    chart.title = title
-    # pygal draws the first label at the bottom: reverse so that the largest reads first.
-    ordered = list(reversed(rows))
-    chart.x_labels = [f"{row.code} {row.name}" for row in ordered]
-    chart.add(series_label, [row.value for row in ordered])
-    description = "; ".join(f"{row.name} ({row.code}): {row.value}" for row in rows) or "Không có."
-    return _finish(chart.render(is_unicode=True), title=title, description=description)
+    description = "; ".join(
+        f"{row.name} ({row.code}): {number(row.value) if row.value is not None else _('chưa tính')}"
+        for row in rows
+    ) or _("Không có.")
+    return _finish(svg, title=title, description=description)
 
 
 def monthly_chart(rows, *, title: str) -> SafeString:
     """Received and resolved per month (public unit page)."""
     prefix = _prefix()
-    chart = pygal.Bar(**_config(prefix, 2), height=320, width=900, y_title="Số hồ sơ")
+    chart = pygal.Bar(**_config(prefix, 2), height=340, y_title=_("Số hồ sơ"), formatter=_count_in_bar)
     chart.title = title
     chart.x_labels = [f"{row.month[5:]}/{row.month[:4]}" for row in rows]
-    chart.add("Tiếp nhận", [row.received or None for row in rows])
-    chart.add("Đã giải quyết", [row.resolved or None for row in rows])
+    received, resolved = pgettext("received at", "Tiếp nhận"), _("Đã giải quyết")
+    chart.add(received, [row.received or None for row in rows])
+    chart.add(resolved, [row.resolved or None for row in rows])
     description = "; ".join(
-        f"{row.month}: tiếp nhận {row.received}, giải quyết {row.resolved}" for row in rows
+        _("%(month)s: tiếp nhận %(received)s, giải quyết %(resolved)s")
+        % {"month": row.month, "received": row.received, "resolved": row.resolved}
+        for row in rows
     )
-    return _finish(chart.render(is_unicode=True), title=title, description=description + ".")
+    return _finish(
+        chart.render(is_unicode=True), title=title, description=description + ".", extra_css=_HALO_CSS
+    )
