@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.api",
     "motcua.demo",
+    "ninja",  # the API docs page from its own static files, not a CDN (the CSP allows only 'self')
     "motcua.privacy",
 ]
 
@@ -55,12 +56,15 @@ MIDDLEWARE = [
     "motcua.core.requestlog.RequestIdMiddleware",
     "motcua.core.requestlog.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "motcua.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "motcua.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "motcua.core.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -153,12 +157,85 @@ if MOTCUA_S3_BUCKET:
         },
     }
 
+# --- Security (docs/security.md) -----------------------------------------------------------------------------
+# MOTCUA_ENV=production turns on HTTPS-only cookies, HSTS and the redirect to HTTPS, and refuses to start with
+# the development secret or the demo certificate passphrase. Development keeps plain http://127.0.0.1:8000.
+MOTCUA_ENV = os.environ.get("MOTCUA_ENV", "development").strip().lower()
+IS_PRODUCTION = MOTCUA_ENV == "production"
+if IS_PRODUCTION:
+    from motcua.core.security import DEMO_CERT_PASSPHRASE, production_refuse
+
+    production_refuse(
+        debug=DEBUG,
+        secret_key=SECRET_KEY,
+        cert_passphrase=os.environ.get("MOTCUA_CERT_PASSPHRASE", DEMO_CERT_PASSPHRASE),
+        allowed_hosts_set=bool(os.environ.get("ALLOWED_HOSTS", "").strip()),
+    )
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
+SESSION_COOKIE_SECURE = env_bool(
+    "SECURE_COOKIES", IS_PRODUCTION or (not DEBUG and "DATABASE_URL" in os.environ)
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+if IS_PRODUCTION and SESSION_COOKIE_SECURE:
+    # __Host-: the browser refuses the cookie unless it is Secure, for this host only, on path / (no subdomain
+    # of the province's domain can plant or overwrite it).
+    SESSION_COOKIE_NAME = "__Host-motcua-session"
+    CSRF_COOKIE_NAME = "__Host-motcua-csrf"
+SESSION_COOKIE_AGE = int(os.environ.get("MOTCUA_SESSION_HOURS", "336" if not IS_PRODUCTION else "12")) * 3600
+# 0: no idle limit (development, where tests travel in time with one signed-in client).
+MOTCUA_STAFF_SESSION_IDLE_MINUTES = int(
+    os.environ.get("MOTCUA_STAFF_SESSION_IDLE_MINUTES", "60" if IS_PRODUCTION else "0")
+)
+SECURE_SSL_REDIRECT = env_bool("MOTCUA_SSL_REDIRECT", IS_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r for r in os.environ.get("MOTCUA_SSL_REDIRECT_EXEMPT", "").split(",") if r.strip()]
+if env_bool("MOTCUA_BEHIND_PROXY", IS_PRODUCTION):
+    # nginx sets X-Forwarded-Proto; it must overwrite any value the client sent (docs/security.md).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", "31536000" if IS_PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("MOTCUA_HSTS_PRELOAD", True)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# An operator who turns HSTS subdomains or preload off on purpose has decided: no warning for the decision.
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, chosen in (
+        ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", SECURE_HSTS_PRELOAD),
+    )
+    if not chosen
+]
+# Content Security Policy (django-csp 4): scripts only from our static files, no inline script or handler.
+# Inline styles stay allowed (report pages and pygal's SVG charts carry <style>); they cannot run code.
+# Forms post only to this site, plus the payment gateway's origin when its checkout is reached by a redirect
+# after a POST (MOTCUA_CSP_FORM_ACTION: comma-separated URLs).
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+from motcua.core.security import origin_of  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [
+            SELF,
+            *sorted({origin_of(u) for u in os.environ.get("MOTCUA_CSP_FORM_ACTION", "").split(",")} - {""}),
+        ],
+        "upgrade-insecure-requests": IS_PRODUCTION,
+    },
+}
 
 CACHES = {
     "default": (

@@ -190,3 +190,10 @@
     });
   }
 })();
+// Print buttons (a receipt): shown only where this script runs, as on the citizen pages (motcua/site.js).
+document.querySelectorAll("[data-print-button]").forEach(function (button) {
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    window.print();
+  });
+});
