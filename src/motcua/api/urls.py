@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from motcua.appointments.api import router as appointments_router
 from motcua.payments.api import router as payments_router
 from motcua.petitions.api import router as petitions_router
+from motcua.privacy.api import router as privacy_router
 from motcua.queues.api import router as queues_router
 
 from .errors import install_error_handlers
@@ -41,6 +42,7 @@ api.add_router("/dossiers", ratings.router)
 api.add_router("/results", results.public_router)
 api.add_router("/ratings", ratings.public_router)
 api.add_router("/me", me.router)
+api.add_router("/me", privacy_router)
 api.add_router("/public", dossiers.public_router)
 api.add_router("/register", dossiers.register_router)
 api.add_router("/reports", reports.router)

@@ -31,4 +31,6 @@ urlpatterns = [
     path("lich-hen/", include("motcua.appointments.backoffice_urls")),
     path("phan-anh/", include("motcua.petitions.backoffice_urls")),
     path("thanh-toan/", include("motcua.payments.backoffice_urls")),
+    # Who saw which personal data (issue #7): supervisors and administrators.
+    path("du-lieu-ca-nhan/", include("motcua.privacy.backoffice_urls")),
 ]

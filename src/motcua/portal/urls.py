@@ -16,6 +16,8 @@ urlpatterns = [
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
     # Citizen accounts: registration, verification, password reset, profile, VNeID (OIDC).
     path("tai-khoan/", include("motcua.portal.account_urls")),
+    # My personal data: who saw it, download it, delete the account (issue #7).
+    path("tai-khoan/", include("motcua.privacy.portal_urls")),
     # Online submission, drafts, supplements and "my dossiers".
     path("", include("motcua.portal.submit_urls")),
     # Electronic results: download and signature verification.

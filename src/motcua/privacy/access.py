@@ -118,6 +118,11 @@ def personal_data_search_record(*, actor, q: str, route: str, channel: str = Acc
 LOG_READER_ROLES = (Role.SUPERVISOR, Role.ADMINISTRATOR)
 
 
+def can_read_access_log(user) -> bool:
+    """For the menu: from the roles already loaded, no query."""
+    return any(role.role in LOG_READER_ROLES for role in user_roles(user))
+
+
 def access_log_readable_unit_ids(*, user) -> set[int]:
     """Units whose staff's accesses `user` may read: a supervisor or administrator reads their unit and the
     units below it."""

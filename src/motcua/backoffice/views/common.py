@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.dossiers.selectors import WORKLISTS, dossier_menu_counts
 from motcua.org.selectors import user_is_staff_member
+from motcua.privacy.access import can_read_access_log
 
 from ..selectors import is_receiving_officer, reply_menu_counts
 
@@ -32,6 +33,7 @@ def menu_context(request) -> dict:
         ],
         "is_receiver": is_receiving_officer(request.user),
         "reply_menu": reply_menu_counts(user=request.user),
+        "can_read_access_log": can_read_access_log(request.user),
     }
 
 

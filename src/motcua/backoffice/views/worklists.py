@@ -1,13 +1,18 @@
 """Worklists (danh sách việc) and search: which dossiers wait for the officer, most urgent first."""
 
+import secrets
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.dossiers.enums import Status
 from motcua.dossiers.selectors import WORKLISTS, dossier_clocks, dossier_search, dossier_worklist
+from motcua.privacy.recording import record_search
 
 from ..selectors import dossier_reply_clocks, dossier_reply_worklist
 from .common import WORKLIST_LABELS, bo_render, staff_required
@@ -62,13 +67,46 @@ def _page(request, queryset, sort: str):
     return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
+# Search terms (a phone, an ID number, a name) never travel in a URL, where access logs, browser history and
+# the Referer header would keep them: the forms POST the term, which is kept in the session under a random id,
+# and the result pages carry only `?s=<id>`. A `?q=` typed by hand is still answered (a dossier code is what
+# people type), but no page produces one.
+SEARCHES_SESSION_KEY = "backoffice_searches"
+SEARCHES_KEPT = 20
+
+
+def _search_redirect(request, view_name: str, keep: tuple[str, ...] = ()):
+    """POST of a search form: remember the term, record the search, answer with the opaque result URL."""
+    q = (request.POST.get("q") or "").strip()[:200]
+    params = {name: request.POST[name] for name in keep if request.POST.get(name)}
+    if q:
+        record_search(request, q=q)
+        saved = dict(request.session.get(SEARCHES_SESSION_KEY, {}))
+        search_id = secrets.token_urlsafe(8)
+        saved[search_id] = q
+        request.session[SEARCHES_SESSION_KEY] = dict(list(saved.items())[-SEARCHES_KEPT:])
+        params["s"] = search_id
+    url = reverse(view_name)
+    return redirect(f"{url}?{urlencode(params)}" if params else url)
+
+
+def _search_term(request) -> str:
+    search_id = request.GET.get("s")
+    if search_id:
+        return request.session.get(SEARCHES_SESSION_KEY, {}).get(search_id, "")
+    q = (request.GET.get("q") or "").strip()
+    if q:
+        record_search(request, q=q)
+    return q
+
+
 # Submitted online, assisted and postal dossiers the centre must answer within 8 working hours.
 REPLY_LIST = "online"
 
 
 def _reply_worklist(request):
     """Reply clock first: the list is ordered by the reply due time, and a row past it reads red."""
-    q = (request.GET.get("q") or "").strip()
+    q = _search_term(request)
     now = timezone.now()
     dossiers = dossier_reply_worklist(user=request.user)
     if q:
@@ -99,6 +137,8 @@ def _reply_worklist(request):
 
 @staff_required
 def worklist(request):
+    if request.method == "POST":
+        return _search_redirect(request, "backoffice:worklist", keep=("list", "sort", "status"))
     key = request.GET.get("list") or "todo"
     if key == REPLY_LIST:
         return _reply_worklist(request)
@@ -110,7 +150,7 @@ def worklist(request):
     status = request.GET.get("status") or ""
     if status not in Status.values:
         status = ""
-    q = (request.GET.get("q") or "").strip()
+    q = _search_term(request)
     now = timezone.now()
     dossiers = dossier_worklist(user=request.user, worklist=key, now=now)
     if q or status:
@@ -138,7 +178,9 @@ def worklist(request):
 
 @staff_required
 def search(request):
-    q = (request.GET.get("q") or "").strip()
+    if request.method == "POST":
+        return _search_redirect(request, "backoffice:search")
+    q = _search_term(request)
     context = {"q": q, "search_q": q, "searched": bool(q)}
     if q:
         now = timezone.now()
