@@ -30,6 +30,7 @@ from motcua.catalog.enums import StepUnitMode, TimeUnit
 from motcua.catalog.services import process_for_unit
 from motcua.core.text import fold
 from motcua.dossiers.enums import Action, ApplicantKind, Channel, Outcome, ReturnMode, Status
+from motcua.dossiers.history import event_hash
 from motcua.dossiers.models import (
     Applicant,
     Dossier,
@@ -519,24 +520,64 @@ class _DossierRow:
         self.clock_start = self.due = self.ready = self.returned = self.closed = None
         self.outcome = self.timeliness = ""
         self.current_step = None
+        self.worked_minutes = None
+        # The history's hash chain, computed as the rows are built (dossiers/history.py).
+        self.history_count, self.history_head = 0, ""
+
+    def chain(self, row: tuple) -> tuple:
+        """The event row with its hash, chained to the previous one of this dossier."""
+        (
+            _pk,
+            dossier_id,
+            seq,
+            action,
+            from_status,
+            to_status,
+            at,
+            actor,
+            unit,
+            from_step,
+            to_step,
+            note,
+            data,
+        ) = row
+        self.history_head = event_hash(
+            prev=self.history_head,
+            dossier_id=dossier_id,
+            seq=seq,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            at=at,
+            actor_id=actor,
+            actor_unit_id=unit,
+            from_step_id=from_step,
+            to_step_id=to_step,
+            note=note,
+            data=data,
+        )
+        self.history_count = seq
+        return (*row, self.history_head)
 
     def refuse(self, e_rows, event_id) -> None:
         self.closed = self.received
         e_rows.append(
-            (
-                event_id,
-                self.pk,
-                1,
-                Action.REFUSE,
-                Status.DRAFT,
-                Status.REFUSED,
-                self.received,
-                self.plan.receiver_id,
-                self.plan.receiving_id,
-                None,
-                None,
-                "Thủ tục không thuộc thẩm quyền giải quyết",
-                {"reason": "Thủ tục không thuộc thẩm quyền giải quyết"},
+            self.chain(
+                (
+                    event_id,
+                    self.pk,
+                    1,
+                    Action.REFUSE,
+                    Status.DRAFT,
+                    Status.REFUSED,
+                    self.received,
+                    self.plan.receiver_id,
+                    self.plan.receiving_id,
+                    None,
+                    None,
+                    "Thủ tục không thuộc thẩm quyền giải quyết",
+                    {"reason": "Thủ tục không thuộc thẩm quyền giải quyết"},
+                )
             )
         )
 
@@ -546,28 +587,32 @@ class _DossierRow:
         cutoff = plan.routing.version.committed_time_unit != TimeUnit.CALENDAR_DAYS
         if cutoff and axis.calendar.is_after_cutoff(self.received):
             self.clock_start = axis.opening(axis.day_of(pos) + 1)
+            clock_pos = (axis.day_of(pos) + 1) * axis.day_seconds
         else:
             self.clock_start = self.received
+            clock_pos = pos
         seq = 0
 
         def event(action, from_status, to_status, at, actor, unit, from_step=None, to_step=None, data=None):
             nonlocal seq, event_id
             seq += 1
             e_rows.append(
-                (
-                    event_id,
-                    self.pk,
-                    seq,
-                    action,
-                    from_status,
-                    to_status,
-                    at,
-                    actor,
-                    unit,
-                    from_step,
-                    to_step,
-                    "",
-                    data or {},
+                self.chain(
+                    (
+                        event_id,
+                        self.pk,
+                        seq,
+                        action,
+                        from_status,
+                        to_status,
+                        at,
+                        actor,
+                        unit,
+                        from_step,
+                        to_step,
+                        "",
+                        data or {},
+                    )
                 )
             )
             event_id += 1
@@ -687,6 +732,8 @@ class _DossierRow:
             if index == plan.decide_index:
                 outcome = Outcome.DENIED if rng.random() < DENY_SHARE else Outcome.APPROVED
                 self.outcome, self.ready = outcome.value, at
+                # Working minutes on the axis (positions are working seconds); synth has no pauses.
+                self.worked_minutes = max(round((pos - clock_pos) / 60), 0)
                 self.timeliness = timeliness_of(at, due).value
                 self.status = Status.RESULT_READY
                 to_pk = start_step(steps[plan.return_index], pos) if plan.return_index is not None else None
@@ -780,20 +827,23 @@ class _DossierRow:
             self.returned,
             self.closed,
             self.outcome,
+            self.worked_minutes,
             self.timeliness,
             self.current_step,
             now,
             None,
             now,
+            self.history_count,
+            self.history_head,
         )
 
 
 def synth_columns_check() -> None:
     """The tuples above follow the models' column order; fail loudly if a migration changes it."""
     expected = {
-        Dossier: 48,
+        Dossier: 51,
         DossierStep: 17,
-        DossierEvent: 13,
+        DossierEvent: 14,
         DossierDocument: 17,
     }
     for model, width in expected.items():

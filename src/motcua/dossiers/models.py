@@ -171,6 +171,12 @@ class Dossier(models.Model):
         verbose_name=_("người tạo"),
     )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # The anchor of the history's hash chain (dossiers/history.py), written with each history row under the
+    # row lock: deleting the last rows of the history leaves it pointing at a row that is gone.
+    history_count = models.PositiveIntegerField(_("số dòng lịch sử"), default=0, editable=False)
+    history_head = models.CharField(
+        _("mã băm dòng lịch sử cuối"), max_length=64, blank=True, default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -373,6 +379,8 @@ class DossierEvent(models.Model):
     )
     note = models.TextField(_("ghi chú"), blank=True)
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+    # SHA-256 over the previous row's hash and this row's fields (dossiers/history.py).
+    hash = models.CharField(_("mã băm"), max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("lịch sử xử lý")

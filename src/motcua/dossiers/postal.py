@@ -263,14 +263,13 @@ def postal_result_return(*, dossier: Dossier, actor, item_code: str = "", note: 
     # Saved before the transition, which reloads the row: the "returned" message can quote the code.
     locked.return_postal_item_code = code
     locked.save(update_fields=["return_postal_item_code", "updated_at"])
-    returned = dossier_transition(dossier=locked, action=Action.RETURN_RESULT, actor=actor, note=note)
-    event = returned.events.order_by("-seq").first()
-    event.data = {
-        **(event.data or {}),
-        "postal_delivery": {"tracking_code": code, "address": address, "adapter": adapter.name},
-    }
-    event.save(update_fields=["data"])
-    return returned
+    return dossier_transition(
+        dossier=locked,
+        action=Action.RETURN_RESULT,
+        actor=actor,
+        note=note,
+        postal_delivery={"tracking_code": code, "address": address, "adapter": adapter.name},
+    )
 
 
 # --- pick-up from the applicant's home -----------------------------------------------------------------------

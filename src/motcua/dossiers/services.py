@@ -26,6 +26,7 @@ from motcua.workcal.selectors import calendar_for_unit
 
 from . import notify
 from .enums import Action, Channel, Outcome, PauseKind, ReturnMode, Status, Timeliness
+from .history import event_hash_of, history_data_normalise
 from .models import (
     Applicant,
     Dossier,
@@ -451,8 +452,9 @@ def _check_actor(dossier: Dossier, rule: Rule, actor) -> Unit | None:
 def _write_event(
     dossier, action, from_status, actor, at, note, data, *, from_step=None, to_step=None, actor_unit=None
 ) -> DossierEvent:
-    last = DossierEvent.objects.filter(dossier=dossier).aggregate(m=Max("seq"))["m"] or 0
-    return DossierEvent.objects.create(
+    # The anchor read under the dossier's row lock gives both the next seq and the link of the hash chain.
+    last, prev = Dossier.objects.filter(pk=dossier.pk).values_list("history_count", "history_head").get()
+    event = DossierEvent(
         dossier=dossier,
         seq=last + 1,
         action=action,
@@ -464,8 +466,14 @@ def _write_event(
         from_step=from_step,
         to_step=to_step,
         note=note,
-        data=data,
+        data=history_data_normalise(data),
     )
+    event.hash = event_hash_of(event, prev=prev)
+    event.save(force_insert=True)
+    Dossier.objects.filter(pk=dossier.pk).update(history_count=event.seq, history_head=event.hash)
+    # The caller's instance carries the anchor too, so a later full save() of it does not roll it back.
+    dossier.history_count, dossier.history_head = event.seq, event.hash
+    return event
 
 
 def dossier_event_record(
@@ -791,6 +799,9 @@ def _deny(ctx: _Context) -> None:
 
 def _return_result(ctx: _Context) -> None:
     _finish_current_step(ctx)
+    # Part of the history row itself: the row is hash-chained and cannot be amended once written.
+    if ctx.fields.get("postal_delivery"):
+        ctx.data["postal_delivery"] = ctx.fields["postal_delivery"]
     ctx.dossier.returned_at = ctx.now
     ctx.dossier.closed_at = ctx.now
 
