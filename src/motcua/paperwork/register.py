@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from motcua.core.exceptions import ValidationFailed
+from motcua.core.spreadsheet import fit_row_heights
 from motcua.dossiers.enums import Action, Outcome, Status, Timeliness
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.workcal.calendar import LOCAL_TZ
@@ -277,6 +278,7 @@ def register_xlsx(*, unit, date_from: date, date_to: date) -> bytes:
             elif column in (1, 4):
                 cell.alignment = Alignment(horizontal="center", vertical="top")
 
+    fit_row_heights(sheet, range(FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows)))
     total_row = FIRST_DATA_ROW + len(rows) + 1
     sheet.cell(row=total_row, column=1, value=f"Tổng số: {len(rows)} hồ sơ.").font = bold
 

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from motcua.core.spreadsheet import fit_row_heights
 from motcua.paperwork.formatting import agency_lines, long_date, place_name, short_date
 
 from .selectors import Summary
@@ -84,6 +85,9 @@ def _build(summary: Summary) -> bytes:
     sheet.column_dimensions["B"].width = 34
     for offset, column in enumerate(COLUMNS, start=LABEL_COLUMNS + 1):
         sheet.column_dimensions[get_column_letter(offset)].width = column.width
+    fit_row_heights(
+        sheet, [*range(FIRST_DATA_ROW, total_row + 1), *range(notes_row + 1, notes_row + len(notes) + 1)]
+    )
     sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=LABEL_COLUMNS + 1)
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW + 2}"
     sheet.print_area = f"A1:{get_column_letter(last_column)}{notes_row + len(notes)}"
@@ -147,7 +151,7 @@ def _data_row(sheet, row: int, index: int | None, label: str, figures, *, bold: 
             cell.alignment = Alignment(horizontal="center", vertical="top")
         else:
             cell.number_format = _NUMBER_FORMATS[column.kind]
-            cell.alignment = Alignment(horizontal="right", vertical="top")
+            cell.alignment = Alignment(horizontal="right", vertical="top", indent=1)
     for column in range(1, LABEL_COLUMNS + len(COLUMNS) + 1):
         cell = sheet.cell(row=row, column=column)
         cell.border = _BORDER
