@@ -30,7 +30,7 @@ forwarded_allow_ips = os.environ.get("MOTCUA_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # phone digits), status, bytes, milliseconds. No client address, no referrer, no user agent. Set
 # MOTCUA_ACCESS_LOG= (empty) to keep only the application's own request line (MOTCUA_LOG_FORMAT=json).
 accesslog = os.environ.get("MOTCUA_ACCESS_LOG", "-") or None
-access_log_format = '%({x-request-id}i)s %(m)s %(U)s %(s)s %(B)s %(M)sms'
+access_log_format = "%({x-request-id}i)s %(m)s %(U)s %(s)s %(B)s %(M)sms"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
