@@ -143,3 +143,23 @@ def test_backup_scripts_parse(script):
     if shutil.which("shellcheck"):
         done = subprocess.run(["shellcheck", "-S", "warning", str(path)], capture_output=True, text=True)
         assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize("name", sorted(path.name for path in (DEPLOY / "systemd").iterdir()))
+def test_systemd_accepts_the_unit(name, tmp_path):
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze not installed")
+    # On a machine without the installation, systemd only misses /opt/motcua's programs: anything else fails.
+    done = subprocess.run(
+        ["systemd-analyze", "verify", str(DEPLOY / "systemd" / name)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    problems = [
+        line
+        for line in (done.stdout + done.stderr).splitlines()
+        if line.strip() and "/opt/motcua/" not in line
+    ]
+    assert not problems, problems
