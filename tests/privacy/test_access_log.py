@@ -4,7 +4,7 @@ import pytest
 
 from motcua.privacy.enums import AccessChannel, AccessKind
 from motcua.privacy.models import PersonalDataAccess
-from tests.privacy.conftest import bearer
+from tests.privacy.conftest import MONDAY_MORNING, bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,36 @@ def test_a_search_by_dossier_code_names_nobody_and_is_not_recorded(w, dossier, c
     assert client.get("/api/v1/dossiers", {"q": dossier.code}, **bearer(w.receiver)).json()["count"] == 1
     assert client.get("/api/v1/dossiers", {"q": "H12.99-2603"}, **bearer(w.receiver)).json()["count"] == 1
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_counter_applicant_lookup_records_a_search_by_id_number(w, dossier, login):
+    response = login(w.receiver).post("/can-bo/tiep-nhan/nguoi-nop/", {"so_dinh_danh": "096123456789"})
+    assert response.json()["found"] is True
+    row = only_row()
+    assert (row.kind, row.detail, row.unit) == (
+        AccessKind.SEARCH,
+        "số điện thoại hoặc số định danh",
+        w.centre,
+    )
+
+
+def test_opening_a_citizens_account_page_at_the_counter_is_recorded_against_that_account(w, login):
+    from motcua.accounts.services import citizen_register_at_counter
+
+    citizen = citizen_register_at_counter(
+        actor=w.receiver, full_name="Trần Văn Quầy", phone="0987000111", id_number="001099000111"
+    )
+    assert login(w.receiver).get(f"/can-bo/cong-dan/{citizen.pk}/").status_code == 200
+    row = only_row()
+    assert (row.kind, row.subject, row.dossier) == (AccessKind.CITIZEN, citizen, None)
+
+
+def test_reading_a_petition_is_recorded_and_its_petitioner_sees_it(w, login, clock):
+    from tests.petitions.helpers import submitted
+
+    petition = submitted(w, when=MONDAY_MORNING, actor=w.citizen)
+    assert login(w.receiver).get(f"/can-bo/phan-anh/{petition.code}/").status_code == 200
+    row = only_row()
+    assert (row.kind, row.subject, row.detail) == (AccessKind.PETITION, w.citizen, petition.code)
+    html = login(w.citizen).get("/tai-khoan/du-lieu-ca-nhan/").content.decode()
+    assert "Xem phản ánh, kiến nghị" in html and petition.code in html

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from motcua.backoffice.views.common import bo_render, error_page, staff_required
 from motcua.core.exceptions import DomainError, NotFound
 from motcua.org.models import Unit
+from motcua.privacy.enums import AccessKind
+from motcua.privacy.recording import record_access
 
 from .enums import Action, Privacy, SubjectKind
 from .selectors import (
@@ -81,6 +83,7 @@ def petition_detail_view(request, code: str):
         petition = petition_get_for_staff(user=request.user, code=code)
     except NotFound as error:
         return _not_found(request, error.message)
+    record_access(request, kind=AccessKind.PETITION, subject=petition.user, detail=petition.code)
     return _detail(request, petition)
 
 

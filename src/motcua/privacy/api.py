@@ -17,7 +17,7 @@ router = Router(tags=["me"], auth=staff_or_token)
 class AccessOut(Schema):
     at: datetime
     unit: str = Field(description="The unit of the officer who saw the data")
-    action: str = Field(description="view | history | print | download | export | citizen")
+    action: str = Field(description="view | history | print | download | export | citizen | petition")
     action_label: str
     channel: str = Field(description="web | api")
     dossier: str | None

@@ -10,6 +10,7 @@ class AccessKind(models.TextChoices):
     EXPORT = "export", _("Xuất danh sách")
     SEARCH = "search", _("Tra cứu theo thông tin cá nhân")
     CITIZEN = "citizen", _("Xem tài khoản công dân")
+    PETITION = "petition", _("Xem phản ánh, kiến nghị")
 
 
 class AccessChannel(models.TextChoices):

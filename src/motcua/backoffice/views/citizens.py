@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts.selectors import citizen_get_for_officer
 from motcua.accounts.services import citizen_activation_resend, citizen_register_at_counter
 from motcua.core.exceptions import DomainError, NotFound
+from motcua.privacy.enums import AccessKind
+from motcua.privacy.recording import record_access
 
 from .common import bo_render, error_page, receiver_required
 
@@ -91,6 +93,7 @@ def citizen_created(request, user_id: int):
     citizen = _citizen(request, user_id)
     if citizen is None:
         return _not_found(request)
+    record_access(request, kind=AccessKind.CITIZEN, subject=citizen)
     return bo_render(
         request,
         "backoffice/citizen_created.html",

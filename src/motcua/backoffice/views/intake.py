@@ -20,6 +20,7 @@ from motcua.dossiers.enums import Action, Channel
 from motcua.dossiers.postal import postal_intake
 from motcua.dossiers.selectors import applicant_for_counter
 from motcua.dossiers.services import dossier_intake
+from motcua.privacy.recording import record_search
 from motcua.queues.services import ticket_link_dossier_for_officer
 
 from ..forms import INTAKE_ACTIONS, SUBMIT_ONLY, IntakeForm, lines
@@ -292,7 +293,9 @@ def preview(request):
 @require_POST
 def applicant_lookup(request):
     # POST, so that the ID number never appears in a URL.
-    applicant = applicant_for_counter(id_number=request.POST.get("so_dinh_danh", ""))
+    id_number = request.POST.get("so_dinh_danh", "")
+    record_search(request, q=id_number)
+    applicant = applicant_for_counter(id_number=id_number)
     if applicant is None:
         payload = {
             "found": False,
