@@ -136,3 +136,19 @@ def test_reading_a_petition_is_recorded_and_its_petitioner_sees_it(w, login, clo
     assert (row.kind, row.subject, row.detail) == (AccessKind.PETITION, w.citizen, petition.code)
     html = login(w.citizen).get("/tai-khoan/du-lieu-ca-nhan/").content.decode()
     assert "Xem phản ánh, kiến nghị" in html and petition.code in html
+
+
+def test_printing_a_fee_receipt_is_recorded(w, login):
+    from tests.payments.helpers import owned_received
+
+    dossier = owned_received(w)
+    client = login(w.receiver)
+    response = client.post(f"/can-bo/thanh-toan/ho-so/{dossier.code}/", {"method": "cash"})
+    PersonalDataAccess.objects.all().delete()  # the payment page itself is not the receipt
+    assert client.get(response["Location"]).status_code == 200
+    row = only_row()
+    assert (row.kind, row.dossier, row.detail) == (
+        AccessKind.PRINT,
+        dossier,
+        "Biên lai BL-H12.99-2026-000001",
+    )

@@ -18,6 +18,8 @@ from motcua.core.exceptions import DomainError, NotFound
 from motcua.dossiers.permissions import actor_acts_in
 from motcua.dossiers.selectors import dossier_get_for_staff
 from motcua.org.enums import Role
+from motcua.privacy.enums import AccessKind
+from motcua.privacy.recording import record_access
 
 from .enums import PaymentMethod, PaymentStatus
 from .selectors import fee_state, payment_get_for_staff, reconciliation_for_staff
@@ -136,6 +138,7 @@ def receipt(request, number):
         return error_page(
             request, status=404, title=_("Không tìm thấy biên lai"), message=_("Chưa có biên lai.")
         )
+    record_access(request, kind=AccessKind.PRINT, dossier=payment.dossier, detail=f"Biên lai {number}")
     return bo_render(
         request, "payments/receipt_backoffice.html", {"payment": payment, "dossier": payment.dossier}
     )
