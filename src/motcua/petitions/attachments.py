@@ -3,7 +3,7 @@ name or the browser's Content-Type, which both come from the client."""
 
 from django.utils.translation import gettext as _
 
-from motcua.backoffice.uploads import upload_sniff
+from motcua.backoffice.uploads import upload_content_problem, upload_sniff
 
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -27,4 +27,5 @@ def attachment_problem(file) -> str | None:
         return _("Tệp “%(name)s” không phải là ảnh JPG, PNG hoặc tệp PDF (kiểm tra theo nội dung tệp).") % {
             "name": name
         }
-    return None
+    # The counter's content checks too: oversized images, compression bombs, locked or scripted PDFs.
+    return upload_content_problem(file)
