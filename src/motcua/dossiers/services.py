@@ -17,6 +17,7 @@ from django.utils import timezone
 from motcua.catalog.enums import StepUnitMode, TimeUnit, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import fee_compute
+from motcua.core.batching import dossier_change_batch
 from motcua.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from motcua.core.text import fold
 from motcua.org.enums import Role
@@ -219,6 +220,7 @@ def _default_competent_unit(version: ProcedureVersion, receiving_unit: Unit) -> 
 
 
 @transaction.atomic
+@dossier_change_batch()
 def dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
     """A dossier in `draft` with its applicant, documents and fee; a lifecycle action then decides it."""
     errors = _validate_intake(data)
@@ -325,6 +327,7 @@ def _extension(name: str) -> str:
 
 
 @transaction.atomic
+@dossier_change_batch()
 def dossier_intake(
     *,
     data: IntakeData,
@@ -344,6 +347,7 @@ def dossier_intake(
 
 # --- the entry point -----------------------------------------------------------------------------------------
 @transaction.atomic
+@dossier_change_batch()
 def dossier_transition(
     *, dossier: Dossier, action: str, actor, note: str = "", at: datetime | None = None, **fields
 ) -> Dossier:
@@ -842,6 +846,7 @@ HANDLERS = {
 
 
 @transaction.atomic
+@dossier_change_batch()
 def dossier_step_explain(*, dossier: Dossier, step_id: int, actor, explanation: str) -> DossierStep:
     """A step finished late: its unit records the written explanation (văn bản giải trình)."""
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)

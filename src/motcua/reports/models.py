@@ -68,3 +68,105 @@ class ManualIndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+
+# The additive figures of docs/reports.md, kept per local day, month and year (see reports/figures.py). Flow
+# measures count what happened on the bucket's days; the stock measures `open` and `overdue` are deltas whose
+# sum over every bucket up to a day is the number of dossiers open (overdue) at the start of that day.
+FLOW_MEASURES = (
+    "received",
+    "received_fee",
+    "received_fee_paid_online",
+    "received_reused",
+    "digitisable",
+    "digitised",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "resolved_e_result",
+    "resolved_timed",
+    "worked_minutes",
+    "committed_minutes",
+    "returned",
+    "returned_satisfied",
+    "rated",
+    "rated_very_satisfied",
+    "rated_satisfied",
+    "rated_not_satisfied",
+    "stopped",
+    "refused",
+)
+STOCK_MEASURES = ("open", "overdue")
+MEASURES = FLOW_MEASURES + STOCK_MEASURES
+KEY_FIELDS = ("competent_unit_id", "receiving_unit_id", "procedure_version_id", "channel", "officer_id")
+
+
+class Grain(models.TextChoices):
+    DAY = "D", _("ngày")
+    MONTH = "M", _("tháng")
+    YEAR = "Y", _("năm")
+
+
+class FigureDelta(models.Model):
+    """One bucket of figures for one combination of the dossier's dimensions. Ids are plain integers (0 for
+    none) rather than foreign keys: the row must be unique with its key, and NULL never equals NULL."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    bucket = models.DateField()
+    competent_unit_id = models.IntegerField()
+    receiving_unit_id = models.IntegerField()
+    procedure_version_id = models.IntegerField()
+    channel = models.CharField(max_length=24)
+    officer_id = models.IntegerField()
+    received = models.IntegerField(default=0)
+    received_fee = models.IntegerField(default=0)
+    received_fee_paid_online = models.IntegerField(default=0)
+    received_reused = models.IntegerField(default=0)
+    digitisable = models.IntegerField(default=0)
+    digitised = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    resolved_early = models.IntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    resolved_late = models.IntegerField(default=0)
+    resolved_e_result = models.IntegerField(default=0)
+    resolved_timed = models.IntegerField(default=0)
+    worked_minutes = models.BigIntegerField(default=0)
+    committed_minutes = models.BigIntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    returned_satisfied = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rated_very_satisfied = models.IntegerField(default=0)
+    rated_satisfied = models.IntegerField(default=0)
+    rated_not_satisfied = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp")
+        verbose_name_plural = _("số liệu tổng hợp")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "bucket", *KEY_FIELDS], name="figuredelta_unique_bucket_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.bucket:%Y-%m-%d}"
+
+
+class FigureState(models.Model):
+    """What one dossier last added to the figures, so that a change can take exactly that back."""
+
+    dossier_id = models.BigIntegerField(primary_key=True)
+    key = models.JSONField()
+    entries = models.JSONField()
+
+    class Meta:
+        verbose_name = _("phần số liệu của hồ sơ")
+        verbose_name_plural = _("phần số liệu của hồ sơ")
+
+    def __str__(self) -> str:
+        return str(self.dossier_id)

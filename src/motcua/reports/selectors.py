@@ -7,16 +7,16 @@ dossiers of the period in Python, because working time needs the working calenda
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
-from motcua.catalog.models import Field, Procedure
-from motcua.catalog.services import committed_hours
+from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.core.exceptions import NotPermitted, ValidationFailed
 from motcua.dossiers.enums import Action, Channel, Status, Timeliness
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierPause
@@ -25,10 +25,10 @@ from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids
 from motcua.ratings.enums import Overall
 from motcua.ratings.selectors import RatingGroupBy, RatingTotals, rating_aggregates
-from motcua.workcal.calendar import LOCAL_TZ, WorkingCalendar, calendar_from
-from motcua.workcal.selectors import calendar_overrides
+from motcua.workcal.calendar import LOCAL_TZ
 
 from .enums import GroupBy
+from .figures import committed_minutes, period_sums, unit_scope
 
 # A report covers at most a year (a leap year included); longer spans are several reports.
 MAX_RANGE_DAYS = 366
@@ -290,6 +290,15 @@ def _with_officer(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
 
 
 # --- the report ----------------------------------------------------------------------------------------------
+def _check_group(group_by: str) -> GroupBy:
+    if group_by not in GroupBy.values:
+        raise ValidationFailed(
+            _("Cách nhóm số liệu không hợp lệ."),
+            details={"group_by": " | ".join(GroupBy.values)},
+        )
+    return GroupBy(group_by)
+
+
 def summary(
     *,
     date_from: date,
@@ -298,15 +307,118 @@ def summary(
     group_by: str = GroupBy.UNIT,
     user=None,
 ) -> Summary:
-    """Figures per group and in total. A dossier is one row however many units handled it (inter-agency
-    dossiers are counted once); it belongs to `unit` when its competent or its receiving unit lies in the
-    unit's subtree. With `user`, `unit` must be one the officer sees (default: their highest unit)."""
-    if group_by not in GroupBy.values:
-        raise ValidationFailed(
-            _("Cách nhóm số liệu không hợp lệ."),
-            details={"group_by": " | ".join(GroupBy.values)},
-        )
-    group_by = GroupBy(group_by)
+    """Figures per group and in total, read from the pre-aggregated sums (reports/figures.py): a few
+    thousand rows whatever the number of dossiers. A dossier is one row however many units handled it
+    (inter-agency dossiers are counted once); it belongs to `unit` when its competent or its receiving unit
+    lies in the unit's subtree. With `user`, `unit` must be one the officer sees (default: their highest
+    unit). `summary_recount` computes the same from the dossiers."""
+    group_by = _check_group(group_by)
+    period_bounds(date_from, date_to)
+    unit = scoped_unit(user=user, unit=unit)
+    subtree = unit_subtree_ids([unit.pk]) if unit is not None else None
+    column = SUM_COLUMNS[group_by]
+    sums = period_sums(
+        date_from=date_from, date_to=date_to, scope=unit_scope(subtree), group=(column, "channel")
+    )
+    fold = _folder(group_by)
+    grouped: dict[object, Counter] = defaultdict(Counter)
+    for part, prefix in ((sums.flows, ""), (sums.opening, "opening_"), (sums.closing, "closing_")):
+        for (value, channel), counts in part.items():
+            bucket = grouped[fold(value)]
+            bucket.update({f"{prefix}{m}": v for m, v in counts.items()})
+            if not prefix:
+                bucket[f"received_{channel}"] += counts.get("received", 0)
+    grouped = {value: counts for value, counts in grouped.items() if any(counts.values())}
+    labels = _labels(group_by, list(grouped))
+    rows = []
+    total: Counter = Counter()
+    for value, counts in grouped.items():
+        total.update(counts)
+        key, label = labels.get(value, (UNKNOWN_KEY, _("(Không xác định)")))
+        rows.append(Row(key=key, label=label, figures=figures_from_sums(counts)))
+    rows.sort(key=_sort_key(group_by))
+    return Summary(
+        date_from=date_from,
+        date_to=date_to,
+        unit=unit,
+        group_by=group_by.value,
+        rows=rows,
+        totals=figures_from_sums(total),
+        notes=_notes(group_by),
+    )
+
+
+# The key field of the sums each grouping reads; field and procedure are folded from the version.
+SUM_COLUMNS = {
+    GroupBy.UNIT: "competent_unit_id",
+    GroupBy.FIELD: "procedure_version_id",
+    GroupBy.PROCEDURE: "procedure_version_id",
+    GroupBy.CHANNEL: "channel",
+    GroupBy.OFFICER: "officer_id",
+}
+
+
+def _folder(group_by: GroupBy):
+    """Key value of the sums → value of the report's group column (as in `summary_recount`)."""
+    if group_by in (GroupBy.FIELD, GroupBy.PROCEDURE):
+        column = "field_id" if group_by == GroupBy.FIELD else "procedure__national_code"
+        versions = dict(ProcedureVersion.objects.values_list("pk", column))
+        return lambda value: versions.get(value)
+    return lambda value: value or None
+
+
+def figures_from_sums(counts: Counter) -> Figures:
+    timed = counts.get("resolved_timed", 0)
+    closing_open = counts.get("closing_open", 0)
+    closing_overdue = counts.get("closing_overdue", 0)
+    return Figures(
+        carried_over=counts.get("opening_open", 0),
+        received=counts.get("received", 0),
+        received_counter=counts.get(f"received_{Channel.COUNTER}", 0),
+        received_postal=counts.get(f"received_{Channel.POSTAL}", 0),
+        received_online=counts.get(f"received_{Channel.ONLINE}", 0),
+        received_assisted_online=counts.get(f"received_{Channel.ASSISTED_ONLINE}", 0),
+        resolved=counts.get("resolved", 0),
+        resolved_early=counts.get("resolved_early", 0),
+        resolved_on_time=counts.get("resolved_on_time", 0),
+        resolved_late=counts.get("resolved_late", 0),
+        in_progress_on_time=closing_open - closing_overdue,
+        in_progress_overdue=closing_overdue,
+        returned=counts.get("returned", 0),
+        stopped=counts.get("stopped", 0),
+        refused=counts.get("refused", 0),
+        digitisable=counts.get("digitisable", 0),
+        digitised=counts.get("digitised", 0),
+        received_reused=counts.get("received_reused", 0),
+        resolved_e_result=counts.get("resolved_e_result", 0),
+        rated=counts.get("rated", 0),
+        rated_very_satisfied=counts.get("rated_very_satisfied", 0),
+        rated_satisfied=counts.get("rated_satisfied", 0),
+        rated_not_satisfied=counts.get("rated_not_satisfied", 0),
+        **_average_of(timed, counts.get("worked_minutes", 0), counts.get("committed_minutes", 0)),
+    )
+
+
+def _average_of(timed: int, worked_minutes: int, committed: int) -> dict[str, float | None]:
+    if not timed:
+        return {"avg_processing_hours": None, "avg_committed_hours": None}
+    return {
+        "avg_processing_hours": round(worked_minutes / timed / 60, 2),
+        "avg_committed_hours": round(committed / timed / 60, 2),
+    }
+
+
+def summary_recount(
+    *,
+    date_from: date,
+    date_to: date,
+    unit: Unit | None = None,
+    group_by: str = GroupBy.UNIT,
+    user=None,
+) -> Summary:
+    """`summary` counted from the dossiers themselves, one aggregated query per figure set: the reference the
+    pre-aggregated sums are tested against, and the naive baseline of the benchmarks."""
+    group_by = _check_group(group_by)
     start, end = period_bounds(date_from, date_to)
     unit = scoped_unit(user=user, unit=unit)
 
@@ -372,62 +484,28 @@ def _notes(group_by: GroupBy) -> list[str]:
 
 # --- average processing time ---------------------------------------------------------------------------------
 def _averages(qs: QuerySet[Dossier], column: str, start: datetime, end: datetime):
-    """Working hours from the start of the legal clock to the result, less the time the clock stood still,
-    against the committed time of the dossier's procedure version; per group and in total."""
-    paused = (
-        DossierPause.objects.filter(dossier=OuterRef("pk"), working_hours__isnull=False)
-        .order_by()
-        .values("dossier")
-        .annotate(total=Sum("working_hours"))
-        .values("total")
-    )
+    """Working time from the start of the legal clock to the result, less the time the clock stood still
+    (kept on the dossier when its result was ready), against the committed time of its procedure version;
+    per group and in total, over the resolved dossiers of the period that have it."""
     resolved = (
-        qs.filter(result_ready_at__gte=start, result_ready_at__lt=end)
-        .annotate(paused_hours=Subquery(paused))
+        qs.filter(result_ready_at__gte=start, result_ready_at__lt=end, worked_minutes__isnull=False)
         .order_by()
         .values_list(
             column,
-            "receiving_unit_id",
-            "clock_start_at",
-            "received_at",
-            "result_ready_at",
-            "paused_hours",
+            "worked_minutes",
             "procedure_version__committed_time_amount",
             "procedure_version__committed_time_unit",
         )
     )
-    rows = list(resolved)
-    calendars = _calendars({r[1] for r in rows})
-    per_group: dict[object, list[tuple[float, float]]] = {}
-    for value, unit_id, clock_start, received, ready, paused_hours, amount, unit_kind in rows:
-        worked = calendars[unit_id].working_hours_between(clock_start or received, ready)
-        worked = max(worked - float(paused_hours or 0), 0.0)
-        committed = float(committed_hours(amount=amount, unit=unit_kind))
-        per_group.setdefault(value, []).append((worked, committed))
-    averages = {value: _average(pairs) for value, pairs in per_group.items()}
-    return averages, _average([pair for pairs in per_group.values() for pair in pairs])
-
-
-def _average(pairs: list[tuple[float, float]]) -> dict[str, float | None]:
-    if not pairs:
-        return {"avg_processing_hours": None, "avg_committed_hours": None}
-    return {
-        "avg_processing_hours": round(sum(p[0] for p in pairs) / len(pairs), 2),
-        "avg_committed_hours": round(sum(p[1] for p in pairs) / len(pairs), 2),
-    }
-
-
-def _calendars(unit_ids: set[int]) -> dict[int, WorkingCalendar]:
-    """One calendar per receiving unit with its office hours, in two queries however many units: the unit
-    tree is small and loaded once so that `office_periods()` walks parents without a query each."""
-    if not unit_ids:
-        return {}
-    overrides = calendar_overrides()
-    units = {u.pk: u for u in Unit.objects.all()}
-    for unit in units.values():
-        if unit.parent_id:
-            unit.parent = units[unit.parent_id]
-    return {pk: calendar_from(periods=units[pk].office_periods(), overrides=overrides) for pk in unit_ids}
+    per_group: dict[object, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for value, worked, amount, unit_kind in resolved:
+        sums = per_group[value]
+        sums[0] += 1
+        sums[1] += worked
+        sums[2] += committed_minutes(amount, unit_kind)
+    averages = {value: _average_of(*sums) for value, sums in per_group.items()}
+    total = [sum(sums[i] for sums in per_group.values()) for i in range(3)]
+    return averages, _average_of(*total)
 
 
 # --- labels --------------------------------------------------------------------------------------------------
