@@ -75,7 +75,7 @@ def main() -> int:
         print(f"      {line}")
     bad = harness.print_violations(result)
     # Without crashes every request must be answered 201: anything else is a failure too.
-    bad += len(tally.refused) + tally.unanswered
+    bad += len(tally.refused) + tally.unanswered + tally.refused_connections
     print("OK" if not bad else "FAILED")
     return 0 if not bad else 1
 

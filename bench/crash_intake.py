@@ -99,6 +99,7 @@ def main() -> int:
     print(f"kills: {len(kills)} ({', '.join(kills)})")
     print(
         f"acknowledged {acked}, not answered {tally.unanswered}, refused {len(tally.refused)}, "
+        f"connections refused (retried) {tally.refused_connections}, "
         f"of {args.clients * args.per_client} in {seconds:.1f} s: {acked / seconds:.1f} dossiers/s; "
         f"latency p50 {harness.percentile(tally.latencies_ms, 50):.0f} ms, "
         f"p99 {harness.percentile(tally.latencies_ms, 99):.0f} ms; load after {load_after}"

@@ -282,7 +282,8 @@ class Tally:
     acks: list[Ack] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # an HTTP answer other than 201: a violation
-    unanswered: int = 0  # connection refused/reset or timeout: "not acknowledged"
+    unanswered: int = 0  # reset, timeout or 502/503/504 after sending: "not acknowledged"
+    refused_connections: int = 0  # nothing sent (server down): retried, not an attempt
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -317,26 +318,37 @@ def intake_client(
     count: int,
     tally: Tally,
     stop: threading.Event | None = None,
-    retry_wait: float = 0.2,
+    retry_wait: float = 0.5,
 ) -> None:
-    """One counter: `count` intakes in a row over its own HTTP session. A connection error or timeout is
-    "not acknowledged" (the dossier may or may not exist); the client then goes on with the next applicant."""
+    """One counter: `count` intakes in a row over its own HTTP session. An error after the request was sent
+    (reset, timeout, 502/503/504) is "not acknowledged": the dossier may or may not exist, and the client goes
+    on with the next applicant."""
     import httpx
 
     headers = {"Authorization": f"Bearer {officer.token}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as http:
-        for n in range(count):
+        n = 0
+        while n < count:
             if stop is not None and stop.is_set():
                 return
             payload = intake_payload(procedure, officer.competent_unit, run, client, n)
             start = time.perf_counter()
             try:
                 response = http.post("/api/v1/dossiers", json=payload)
-            except httpx.HTTPError:
+            except httpx.ConnectError:
+                # Refused: nothing reached a server (it is restarting); the same applicant tries again.
                 with tally.lock:
-                    tally.unanswered += 1
+                    tally.refused_connections += 1
                 time.sleep(retry_wait)
                 continue
+            except httpx.HTTPError:
+                # Reset or timed out after sending: the intake may or may not have committed.
+                with tally.lock:
+                    tally.unanswered += 1
+                n += 1
+                time.sleep(retry_wait)
+                continue
+            n += 1
             elapsed = (time.perf_counter() - start) * 1000
             with tally.lock:
                 if response.status_code == 201:
