@@ -1,6 +1,7 @@
 """The dossier history is hash-chained: real lifecycles through the services, then edits made straight in the
 database with SQL, and `motcua verify-history` must name each one (and say clean data is clean)."""
 
+import hashlib
 from datetime import datetime, timedelta
 from io import StringIO
 
@@ -364,3 +365,29 @@ def test_rows_of_an_upgraded_database_are_sealed_once(w):
 def test_the_console_command_takes_the_hyphenated_name(w, capsys):
     motcua_main(["motcua", "verify-history", "--dossier", w.full.code])
     assert "KẾT LUẬN: TOÀN VẸN" in capsys.readouterr().out
+
+
+def test_the_hash_is_sha256_of_canonical_json_so_other_tools_can_recompute_it():
+    fields = dict(
+        prev="ab" * 32,
+        dossier_id=7,
+        seq=2,
+        action=Action.FORWARD,
+        from_status="processing",
+        to_status="processing",
+        at=at(2026, 3, 2, 8, 30, 0, 120000),
+        actor_id=3,
+        actor_unit_id=None,
+        from_step_id=11,
+        to_step_id=12,
+        note="Chuyển Sở Xây dựng",
+        data={"b": [1, 2.0], "a": "đ"},
+    )
+    canonical = (
+        '{"action":"forward","actor":3,"actor_unit":null,"at":"2026-03-02T01:30:00.120000Z",'
+        '"data":{"a":"đ","b":[1,2]},"dossier":7,"from_status":"processing","from_step":11,'
+        '"note":"Chuyển Sở Xây dựng","prev":"'
+        + "ab" * 32
+        + '","seq":2,"to_status":"processing","to_step":12,"v":1}'
+    )
+    assert event_hash(**fields) == hashlib.sha256(canonical.encode()).hexdigest()

@@ -56,6 +56,10 @@ def history_data_normalise(data) -> dict:
     return json.loads(json.dumps(data or {}))
 
 
+# json.dumps with options builds a new encoder per call; synth hashes millions of rows, so one is kept.
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def _instant(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -97,8 +101,7 @@ def event_hash(
         "note": note or "",
         "data": _plain(data if data is not None else {}),
     }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_canonical(payload).encode("utf-8")).hexdigest()
 
 
 def event_hash_of(event, *, prev: str) -> str:
