@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.utils import timezone
 
 from motcua.accounts.models import User
@@ -101,6 +102,9 @@ def test_once_the_dossiers_are_finished_the_account_goes_and_the_dossiers_stay(
     )
 
     sent_to_the_account = list(Message.objects.filter(user=citizen).values_list("pk", flat=True))
+    elsewhere = Client()  # the same person signed in on another device
+    elsewhere.force_login(citizen)
+    assert elsewhere.get("/tai-khoan/").status_code == 200
     session = login(citizen)
     with django_capture_on_commit_callbacks(execute=True):
         response = session.post("/tai-khoan/xoa-tai-khoan/", {"password": PASSWORD})
@@ -115,6 +119,7 @@ def test_once_the_dossiers_are_finished_the_account_goes_and_the_dossiers_stay(
     assert not client.login(username="congdan", password=PASSWORD)
     assert not client.login(username="0912345678", password=PASSWORD)
     assert session.get("/tai-khoan/").status_code == 302
+    assert elsewhere.get("/tai-khoan/").status_code == 302
     # The document store is empty; a file only the store held is removed, a dossier's scan stays.
     assert not StoredDocument.objects.filter(owner=gone).exists()
     assert not default_storage.exists(own_file)

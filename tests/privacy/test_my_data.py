@@ -121,3 +121,13 @@ def test_supervisors_read_their_units_access_log_and_no_one_else_does(w, dossier
     assert dossier.code not in login(commune_supervisor).get("/can-bo/du-lieu-ca-nhan/").content.decode()
     for user in (w.receiver, w.head, w.citizen):
         assert login(user).get("/can-bo/du-lieu-ca-nhan/").status_code == 403
+
+
+def test_the_pages_read_in_english_too(w, dossier, login):
+    login(w.receiver).get(f"/can-bo/ho-so/{dossier.code}/")
+    client = login(w.citizen)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    mine = client.get("/tai-khoan/du-lieu-ca-nhan/").content.decode()
+    assert "Download my personal data" in mine and "Who saw my data" in mine and "Xem hồ sơ" not in mine
+    delete = client.get("/tai-khoan/xoa-tai-khoan/").content.decode()
+    assert "What is kept" in delete and "dossiers or appointments are still in progress" in delete
