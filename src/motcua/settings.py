@@ -301,6 +301,11 @@ MOTCUA_VERIFICATION_RATE_PER_IP_PER_HOUR = int(
 )
 MOTCUA_LOGIN_MAX_FAILURES = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES", "5"))
 MOTCUA_LOGIN_LOCK_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCK_MINUTES", "15"))
+# Failed sign-ins (web and API) from one client address per MOTCUA_LOGIN_LOCK_MINUTES, whatever the name: a
+# centre's citizens may share one address, hence the margin (docs/security.md).
+MOTCUA_LOGIN_FAILURES_PER_IP = int(os.environ.get("MOTCUA_LOGIN_FAILURES_PER_IP", "50"))
+# Unknown or expired API tokens from one client address per 15 minutes.
+MOTCUA_API_TOKEN_FAILURES_PER_IP = int(os.environ.get("MOTCUA_API_TOKEN_FAILURES_PER_IP", "30"))
 # VNeID over OpenID Connect: on only when issuer, client id and secret are all set.
 MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
 MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")

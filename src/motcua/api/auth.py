@@ -1,11 +1,12 @@
 from ninja.security import HttpBearer, django_auth
 
 from motcua.accounts.services import api_token_user
+from motcua.core.ratelimit import client_ip
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = api_token_user(raw=token)
+        user = api_token_user(raw=token, ip=client_ip(request))
         if user is not None:
             request.user = user
         return user

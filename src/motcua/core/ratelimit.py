@@ -21,3 +21,10 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> 
         cache.add(cache_key, 1, timeout=window_seconds + 5)
         count = 1
     return count > limit
+
+
+def rate_limit_reached(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
+    """Whether `limit` hits are already counted in the current window, without counting one: for limits on
+    failures, which are counted only once the attempt has failed."""
+    window = int(time.time()) // window_seconds
+    return (cache.get(f"rl:{scope}:{key}:{window}") or 0) >= limit

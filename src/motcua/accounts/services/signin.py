@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from motcua.core.exceptions import NotPermitted
+from motcua.core.exceptions import NotPermitted, RateLimited
+from motcua.core.ratelimit import rate_limit_hit, rate_limit_reached
 
 from ..exceptions import AccountLocked
 from ..models import ApiToken, User
@@ -32,10 +33,11 @@ def api_token_issue(*, user: User) -> str:
     return raw
 
 
-def api_token_issue_for_credentials(*, username: str, password: str) -> str:
-    """Citizens sign in with their phone number or e-mail address here too; lockout applies as on the web."""
+def api_token_issue_for_credentials(*, username: str, password: str, ip: str = "") -> str:
+    """Citizens sign in with their phone number or e-mail address here too; lockout applies as on the web,
+    and so does the limit of failures per client address (RateLimited, 429)."""
     try:
-        user = user_authenticate(name=username, password=password)
+        user = user_authenticate(name=username, password=password, ip=ip)
     except AccountLocked as exc:
         raise NotPermitted(exc.message) from exc
     if user is None:
@@ -43,25 +45,68 @@ def api_token_issue_for_credentials(*, username: str, password: str) -> str:
     return api_token_issue(user=user)
 
 
-def api_token_user(*, raw: str) -> User | None:
+def api_token_user(*, raw: str, ip: str = "") -> User | None:
+    """The token's user. MOTCUA_API_TOKEN_FAILURES_PER_IP unknown or expired tokens from one client address
+    in 15 minutes refuse that address for the rest of the window (RateLimited): tokens cannot be guessed, but
+    a client that tries should learn nothing and cost little."""
+    if ip and rate_limit_reached(
+        scope="token-fail", key=ip, limit=settings.MOTCUA_API_TOKEN_FAILURES_PER_IP, window_seconds=900
+    ):
+        raise RateLimited(
+            "Quá nhiều lần xác thực không thành công từ địa chỉ này. Vui lòng thử lại sau 15 phút."
+        )
     token = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=ApiToken.hash(raw), expires_at__gt=timezone.now(), user__is_active=True)
         .first()
     )
     if token is None:
+        if ip:
+            rate_limit_hit(
+                scope="token-fail",
+                key=ip,
+                limit=settings.MOTCUA_API_TOKEN_FAILURES_PER_IP,
+                window_seconds=900,
+            )
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
 
 
 # --- signing in -----------------------------------------------------------------------------------------------
-def user_authenticate(*, name: str, password: str) -> User | None:
+def user_authenticate(*, name: str, password: str, ip: str = "") -> User | None:
     """The user whose username, verified phone or verified e-mail is `name` and whose password matches.
 
     MOTCUA_LOGIN_MAX_FAILURES wrong passwords in a row lock the name for MOTCUA_LOGIN_LOCK_MINUTES (even the
     right password is refused meanwhile); names without an account lock the same way, so the answer never
-    tells whether an account exists. Raises AccountLocked."""
+    tells whether an account exists. Raises AccountLocked.
+
+    Trying one password on many names (password spraying) locks no name: MOTCUA_LOGIN_FAILURES_PER_IP failed
+    sign-ins from one client address within MOTCUA_LOGIN_LOCK_MINUTES refuse that address until the window
+    ends (RateLimited), whatever the name."""
+    window = settings.MOTCUA_LOGIN_LOCK_MINUTES * 60
+    if ip and rate_limit_reached(
+        scope="login-fail-ip", key=ip, limit=settings.MOTCUA_LOGIN_FAILURES_PER_IP, window_seconds=window
+    ):
+        raise RateLimited(
+            "Có quá nhiều lần đăng nhập không thành công từ địa chỉ mạng của bạn. Vui lòng thử lại sau "
+            f"{settings.MOTCUA_LOGIN_LOCK_MINUTES} phút."
+        )
+    user = None
+    try:
+        user = _user_authenticate(name=name, password=password)
+    finally:  # a refusal by lockout is a failure too
+        if ip and user is None:
+            rate_limit_hit(
+                scope="login-fail-ip",
+                key=ip,
+                limit=settings.MOTCUA_LOGIN_FAILURES_PER_IP,
+                window_seconds=window,
+            )
+    return user
+
+
+def _user_authenticate(*, name: str, password: str) -> User | None:
     now = timezone.now()
     user = user_get_for_sign_in(name=name)
     if user is None:

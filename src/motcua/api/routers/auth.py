@@ -32,10 +32,14 @@ class TokenOut(Schema):
     token_type: str = "Bearer"
 
 
-@router.post("/token", response={200: TokenOut, 403: ErrorOut}, auth=None)
+@router.post("/token", response={200: TokenOut, 403: ErrorOut, 429: ErrorOut}, auth=None)
 def token_create(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token (`Authorization: Bearer <token>`)."""
-    return {"token": api_token_issue_for_credentials(username=payload.username, password=payload.password)}
+    """Exchange a username and password for a bearer token (`Authorization: Bearer <token>`). A locked sign-in
+    name answers 403; too many failures from one client address answer 429."""
+    token = api_token_issue_for_credentials(
+        username=payload.username, password=payload.password, ip=client_ip(request)
+    )
+    return {"token": token}
 
 
 class RoleOut(Schema):
