@@ -94,18 +94,20 @@ def workbooks(*, date_from: date, date_to: date, unit=None) -> list[Workbook]:
                 ],
             )
         )
-    index766_xlsx = getattr(excel, "index766_xlsx", None)
-    if index766_xlsx is not None:
-        from motcua.reports.index766 import index766
+    from motcua.reports.index766 import index766
 
-        result = index766(date_from=date_from, date_to=date_to, unit=unit, with_children=True)
-        books.append(
-            Workbook(
-                name="chi-so-766",
-                content=index766_xlsx(result),
-                must_show=["CHỈ SỐ ĐÁNH GIÁ CHẤT LƯỢNG PHỤC VỤ", *(g.group.name for g in result.groups)],
-            )
+    result = index766(date_from=date_from, date_to=date_to, unit=unit, with_children=True)
+    books.append(
+        Workbook(
+            name="chi-so-766",
+            content=excel.index766_xlsx(result),
+            must_show=[
+                excel.INDEX766_TITLE,
+                *(str(g.group.name) for g in result.groups),
+                *(str(item.indicator.name) for g in result.groups for item in g.indicators),
+            ],
         )
+    )
     centres = Unit.objects.filter(kind__in=SERVICE_CENTRE_KINDS).order_by("agency_code")
     if unit is not None:
         from motcua.org.selectors import unit_subtree_ids

@@ -6,10 +6,12 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.reports.excel import index766_xlsx
 from motcua.reports.index766 import INDICATORS_BY_CODE, Part, index766, index766_dossiers
 from motcua.reports.selectors import report_units_for_user
 
@@ -68,6 +70,14 @@ def index766_page(request):
         except NotPermitted as error:
             return _forbidden(request, error)
     code = result.unit.agency_code if result and result.unit else unit_code
+    if result is not None and request.GET.get("dinh_dang") == "xlsx":
+        response = HttpResponse(
+            index766_xlsx(result),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"chi-so-766-{code or 'tinh'}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
     query = {"don_vi": code, "tu": f"{date_from:%Y-%m-%d}", "den": f"{date_to:%Y-%m-%d}"}
     context = {
         "units": units,
