@@ -156,10 +156,19 @@ def test_once_the_dossiers_are_finished_the_account_goes_and_the_dossiers_stay(
     assert set(cleared.values_list("recipient", "subject", "body", "user")) == {("", "", "", None)}
 
 
-def test_a_draft_never_submitted_goes_with_the_account(w, login):
+def test_a_draft_never_submitted_goes_with_the_account_and_its_scans(
+    w, login, django_capture_on_commit_callbacks
+):
+    from motcua.dossiers.models import DossierDocument
     from motcua.dossiers.online import online_draft_create
 
     draft = online_draft_create(actor=w.citizen, version=w.version, receiving_unit=w.centre)
     assert draft.status == Status.DRAFT
-    assert login(w.citizen).post("/tai-khoan/xoa-tai-khoan/", {"password": PASSWORD}).status_code == 302
+    scan = DossierDocument.objects.create(dossier=draft, name="Tờ khai")
+    scan.file.save("nhap.pdf", ContentFile(b"%PDF draft"), save=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(w.citizen).post("/tai-khoan/xoa-tai-khoan/", {"password": PASSWORD})
+    assert response.status_code == 302
     assert not Dossier.objects.filter(pk=draft.pk).exists()
+    assert not default_storage.exists(scan.file.name)
+    assert AccountDeletion.objects.get().files_removed == 1

@@ -340,7 +340,7 @@ def account_deletion_blockers(*, user) -> list[DeletionBlocker]:
     return blockers
 
 
-def _file_still_used(name: str, *, except_document_ids: set[int]) -> bool:
+def _file_still_used(name: str) -> bool:
     from motcua.docstore.models import StoredDocument
     from motcua.dossiers.models import DossierDocument, DossierResult
     from motcua.petitions.models import PetitionAttachment
@@ -349,7 +349,7 @@ def _file_still_used(name: str, *, except_document_ids: set[int]) -> bool:
         DossierDocument.objects.filter(file=name).exists()
         or DossierResult.objects.filter(file=name).exists()
         or PetitionAttachment.objects.filter(file=name).exists()
-        or StoredDocument.objects.filter(file=name).exclude(pk__in=except_document_ids).exists()
+        or StoredDocument.objects.filter(file=name).exists()
     )
 
 
@@ -391,26 +391,23 @@ def account_delete(*, user, password: str) -> AccountDeletion:
             % {"n": len(blockers), "refs": ", ".join(b.reference for b in blockers)},
             details={"blockers": [b.reference for b in blockers]},
         )
-    files_to_remove: list[str] = []
     with transaction.atomic():
         locked = get_user_model().objects.select_for_update().get(pk=user.pk)
         documents = list(StoredDocument.objects.filter(owner=locked))
         ids = {d.pk for d in documents}
-        files_to_remove = sorted(
-            {
-                d.file.name
-                for d in documents
-                if d.file.name and not _file_still_used(d.file.name, except_document_ids=ids)
-            }
-        )
+        candidates = {d.file.name for d in documents if d.file.name}
         StoredDocument.objects.filter(pk__in=ids).delete()
-        drafts = Dossier.objects.filter(owner=locked, status=Status.DRAFT)
-        for draft in drafts:
+        for draft in Dossier.objects.filter(owner=locked, status=Status.DRAFT).prefetch_related("documents"):
+            draft_files = {d.file.name for d in draft.documents.all() if d.file.name}
             try:
                 with transaction.atomic():
                     draft.delete()
             except ProtectedError:
-                pass  # something already refers to it (a payment): kept like a submitted dossier
+                continue  # something already refers to it (a payment): kept like a submitted dossier
+            candidates |= draft_files
+        # Decided after the rows are gone: a file still named by a dossier, a result, a petition or another
+        # person's store stays.
+        files_to_remove = sorted(name for name in candidates if not _file_still_used(name))
         dossiers_kept = Dossier.objects.filter(owner=locked).update(owner=None)
         Applicant.objects.filter(user=locked).update(user=None)
         notifications = Message.objects.filter(user=locked)
