@@ -236,6 +236,13 @@ CONTENT_SECURITY_POLICY = {
         "upgrade-insecure-requests": IS_PRODUCTION,
     },
 }
+# Content checks on uploaded scans (backoffice/uploads.py): pixels an image header may claim, pages of a PDF,
+# and what a PDF's compressed streams may inflate to.
+MOTCUA_UPLOAD_MAX_IMAGE_PIXELS = int(os.environ.get("MOTCUA_UPLOAD_MAX_IMAGE_PIXELS", "80000000"))
+MOTCUA_UPLOAD_MAX_PDF_PAGES = int(os.environ.get("MOTCUA_UPLOAD_MAX_PDF_PAGES", "300"))
+MOTCUA_UPLOAD_MAX_PDF_INFLATED_BYTES = int(
+    os.environ.get("MOTCUA_UPLOAD_MAX_PDF_INFLATED_BYTES", str(256 * 1024 * 1024))
+)
 
 CACHES = {
     "default": (
