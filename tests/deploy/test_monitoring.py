@@ -67,3 +67,19 @@ def test_the_outbox_alerts_count_late_and_failed_messages():
     assert values["outbox_backlog"] == 1
     assert values["outbox_oldest_minutes"] == 45
     assert values["failed_deliveries_24h"] == 1
+
+
+def test_the_overdue_alert_counts_open_dossiers_past_their_return_date():
+    from datetime import datetime
+
+    import time_machine
+
+    from motcua.dossiers.services import dossier_intake
+    from motcua.workcal.calendar import LOCAL_TZ
+    from tests.factories import dossier_world, intake_data
+
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ), tick=False):
+        w = dossier_world()
+        dossier = dossier_intake(data=intake_data(w), actor=w.receiver)
+    assert dossier.due_at < timezone.now()
+    assert _alerts()["overdue_dossiers"] == 1
