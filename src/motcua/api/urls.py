@@ -1,12 +1,10 @@
-from ninja import NinjaAPI
-
 from motcua.appointments.api import router as appointments_router
 from motcua.payments.api import router as payments_router
 from motcua.petitions.api import router as petitions_router
 from motcua.privacy.api import router as privacy_router
 from motcua.queues.api import router as queues_router
 
-from .errors import install_error_handlers
+from .errors import MotcuaAPI, install_error_handlers
 from .routers import (
     auth,
     calendar,
@@ -22,7 +20,7 @@ from .routers import (
     supplements,
 )
 
-api = NinjaAPI(
+api = MotcuaAPI(
     title="motcua API",
     version="1",
     description="REST API của hệ thống thông tin một cửa điện tử motcua.",

@@ -437,7 +437,7 @@ def petition_status(request, code: str, phone: str = Query(..., description="Las
 
 # --- officers -------------------------------------------------------------------------------------------------
 @router.get("", response={200: PetitionPageOut, 403: ErrorOut}, auth=staff_or_token)
-def petition_list(request, filters: Query[PetitionFilter], page: int = Query(1, ge=1)):
+def petition_list(request, filters: Query[PetitionFilter], page: int = Query(1, ge=1, le=1_000_000)):
     """The back office's worklist: petitions received by the officer's centre or assigned to their unit
     (supervisors and viewers: their subtree), overdue first, then by due date; 25 a page."""
     _staff_only(request.user)

@@ -344,7 +344,7 @@ PAGE_SIZE = 25
 
 
 @router.get("", response=DossierPageOut)
-def dossier_list(request, filters: Query[DossierFilter], page: int = Query(1, ge=1)):
+def dossier_list(request, filters: Query[DossierFilter], page: int = Query(1, ge=1, le=1_000_000)):
     """Dossiers the actor may see, newest first, 25 a page. Only the page is loaded, never the whole scope."""
     qs = selectors.dossier_search(
         user=request.user, q=filters.q, status=filters.status, unit_code=filters.unit, overdue=filters.overdue

@@ -42,7 +42,7 @@ class IndicatorOut(Schema):
     note: str = Field(description="The administrator's note of an entered value")
 
 
-class GroupOut(Schema):
+class Index766GroupOut(Schema):
     code: str
     name: str
     maximum: int
@@ -58,7 +58,7 @@ class Index766Out(Schema):
     points: float
     max_computed: int = Field(description="The maximum the points can be read against (scored indicators)")
     maximum: int
-    groups: list[GroupOut]
+    groups: list[Index766GroupOut]
 
 
 def _indicator_out(result: IndicatorResult) -> dict:

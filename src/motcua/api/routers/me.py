@@ -78,7 +78,7 @@ def _local(value):
 
 
 @router.get("/dossiers", response=MyDossierPageOut)
-def my_dossiers(request, page: int = Query(1, ge=1), status: Status | None = None):
+def my_dossiers(request, page: int = Query(1, ge=1, le=1_000_000), status: Status | None = None):
     """The dossiers the signed-in person submitted (drafts included), latest activity first, 25 a page."""
     qs = citizen_selectors.dossier_list_for_citizen(user=request.user)
     if status:

@@ -1,10 +1,18 @@
 from datetime import time
+from typing import Annotated
 
 from ninja import Router, Schema
+from pydantic import WithJsonSchema
 
 from motcua.org.selectors import unit_list
 
 router = Router(tags=["units"])
+
+
+# Written "07:30:00", local wall time without an offset; JSON Schema's "time" format demands an offset.
+WallTime = Annotated[
+    time, WithJsonSchema({"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "07:30:00"})
+]
 
 
 class UnitOut(Schema):
@@ -14,7 +22,7 @@ class UnitOut(Schema):
     parent: str | None
     address: str
     phone: str
-    office_hours: list[tuple[time, time]]
+    office_hours: list[tuple[WallTime, WallTime]]
 
 
 @router.get("", response=list[UnitOut], auth=None)

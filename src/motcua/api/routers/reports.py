@@ -34,7 +34,7 @@ class UnitRefOut(Schema):
     name: str
 
 
-class FiguresOut(Schema):
+class SummaryFiguresOut(Schema):
     carried_over: int
     received: int
     received_counter: int
@@ -73,7 +73,7 @@ class FiguresOut(Schema):
     avg_committed_hours: float | None
 
 
-class RowOut(FiguresOut):
+class RowOut(SummaryFiguresOut):
     key: str
     label: str
 
@@ -83,7 +83,7 @@ class SummaryOut(Schema):
     unit: UnitRefOut | None
     group_by: str
     rows: list[RowOut]
-    totals: FiguresOut
+    totals: SummaryFiguresOut
     notes: list[str]
 
 
