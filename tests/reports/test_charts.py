@@ -76,3 +76,16 @@ def test_chart_words_are_translated():
     assert "No dossier was resolved in the period." in empty
     assert "2026-03: 5 received, 4 resolved." in monthly and ">Received</text>" in monthly
     assert "not calculated" in bars
+
+
+def test_count_axes_have_whole_numbers_only():
+    days = [date(2026, 3, 2), date(2026, 3, 3)]
+    one = {"days": days, "counter": [1, 0], "postal": [0, 0], "online": [0, 0], "assisted_online": [0, 0]}
+    svg = str(received_per_day_chart(one, title="t"))
+    ticks = re.findall(r'<text x="-5" y="[\d.]+" class="[^"]*">([\d.]+)</text>', svg)
+    assert ticks == ["0", "1"]
+    busy = {**one, "counter": [17, 2], "postal": [3, 0]}
+    ticks = re.findall(
+        r'<text x="-5" y="[\d.]+" class="[^"]*">([\d.]+)</text>', str(received_per_day_chart(busy, title="t"))
+    )
+    assert ticks == ["0", "4", "8", "12", "16", "20"]

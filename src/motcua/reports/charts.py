@@ -131,6 +131,12 @@ def _count_in_bar(value, chart) -> str:
     return f"{value:.0f}" if _fits_in_bar(value, chart) else ""
 
 
+def _count_axis(top: int) -> list[int]:
+    """Whole-number ticks from 0 past the tallest bar, at most about six: a count of dossiers has no 0.5."""
+    step = max(1, -(-max(top, 1) // 5))
+    return list(range(0, max(top, 1) + step, step))
+
+
 def _label_step(count: int, room: int) -> int:
     """Show every n-th category label so that about `room` labels share the axis, never overlapping."""
     return max(1, -(-count // room))
@@ -155,6 +161,8 @@ def received_per_day_chart(series: dict[str, list], *, title: str, show_title: b
     chart.title = title if show_title else None
     chart.print_values = len(days) <= 62
     chart.x_labels = [_day_label(day) for day in days]
+    daily_totals = [sum(series[value][day] for value in Channel.values) for day in range(len(days))]
+    chart.y_labels = _count_axis(max(daily_totals, default=0))
     totals = []
     for value, label in Channel.choices:
         counts = series[value]
@@ -297,6 +305,7 @@ def monthly_chart(rows, *, title: str) -> SafeString:
     chart = pygal.Bar(**_config(prefix, 2), height=340, y_title=_("Số hồ sơ"), formatter=_count_in_bar)
     chart.title = title
     chart.x_labels = [f"{row.month[5:]}/{row.month[:4]}" for row in rows]
+    chart.y_labels = _count_axis(max((max(row.received, row.resolved) for row in rows), default=0))
     received, resolved = pgettext("received at", "Tiếp nhận"), _("Đã giải quyết")
     chart.add(received, [row.received or None for row in rows])
     chart.add(resolved, [row.resolved or None for row in rows])
