@@ -89,3 +89,13 @@ def test_count_axes_have_whole_numbers_only():
         r'<text x="-5" y="[\d.]+" class="[^"]*">([\d.]+)</text>', str(received_per_day_chart(busy, title="t"))
     )
     assert ticks == ["0", "4", "8", "12", "16", "20"]
+
+
+def test_a_rate_too_low_for_its_bar_prints_no_white_figure_on_white():
+    points = [
+        RatePoint(start=date(2026, 3, 2), resolved=4, on_time=4),
+        RatePoint(start=date(2026, 3, 9), resolved=3, on_time=0),
+    ]
+    svg = str(on_time_chart("week", points, title="t"))
+    assert re.findall(r'class="value[^"]*"[^>]*>([^<]*)</text>', svg) == ["100%", ""]
+    assert "Tuần từ 09/03/2026: 0/3 hồ sơ đúng hạn" in svg

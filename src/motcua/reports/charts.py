@@ -189,7 +189,8 @@ def on_time_chart(
         show_legend=False,
         show_minor_x_labels=step == 1,
         x_labels_major_every=step if step > 1 else None,
-        formatter=lambda value: f"{value:.0f}%" if value is not None else "",
+        # White on the bar, so only where the bar is tall enough; a 0 % week is read from the description.
+        formatter=lambda value, chart: f"{value:.0f}%" if _fits_in_bar(value, chart) else "",
     )
     chart.title = title if show_title else None
     chart.x_labels = [
