@@ -55,6 +55,8 @@ def main() -> int:
         run = uuid.uuid4().hex[:8]
         kills: list[str] = []
         done = threading.Event()
+        give_up = threading.Event()
+        failures: list[str] = []
 
         def killer() -> None:
             for _ in range(args.kills):
@@ -66,7 +68,12 @@ def main() -> int:
                 else:
                     server.kill_all()
                     kills.append("server")
-                    server.start()
+                    try:
+                        server.start()
+                    except RuntimeError as error:
+                        failures.append(f"restart failed: {error}")
+                        give_up.set()  # clients would retry a dead server for ever
+                        return
 
         print(
             f"{args.clients} clients × {args.per_client} intakes, {args.workers} workers, "
@@ -83,6 +90,7 @@ def main() -> int:
                 procedure=args.procedure,
                 run=run,
                 count=args.per_client,
+                stop=give_up,
             )
             done.set()
             thread.join()
@@ -107,7 +115,9 @@ def main() -> int:
     print(f"{result['stats']}")
     for line in tally.refused[:5]:
         print(f"      {line}")
-    bad = harness.print_violations(result) + len(tally.refused)
+    bad = harness.print_violations(result) + len(tally.refused) + len(failures)
+    for line in failures:
+        print(f"  {line}")
     if len(kills) < args.kills:
         print(
             f"only {len(kills)} of {args.kills} kills happened before the clients finished: raise --per-client"
