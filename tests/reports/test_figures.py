@@ -16,6 +16,7 @@ from motcua.org.enums import Role
 from motcua.ratings.services import rating_submit
 from motcua.reports.enums import GroupBy
 from motcua.reports.figures import figures_differences, figures_rebuild, stored
+from motcua.reports.index766 import index766
 from motcua.reports.selectors import summary, summary_recount
 from motcua.workcal.calendar import LOCAL_TZ
 from tests.factories import StaffRoleFactory, dossier_world, intake_data
@@ -148,6 +149,8 @@ def test_random_lifecycles_keep_the_sums_equal_to_a_recount(db, seed):
                 for unit in (None, w.construction):
                     kwargs = dict(date_from=first, date_to=last, unit=unit, group_by=group_by)
                     assert_same(summary(**kwargs), summary_recount(**kwargs))
+            for unit in (None, w.centre):
+                assert_same_index(date_from=first, date_to=last, unit=unit)
 
 
 def test_a_change_behind_the_services_back_is_found_and_rebuild_repairs_it(scenario):
@@ -162,3 +165,30 @@ def test_a_change_behind_the_services_back_is_found_and_rebuild_repairs_it(scena
     assert figures_differences() == []
     march = dict(date_from=date(2026, 4, 1), date_to=date(2026, 4, 30), group_by=GroupBy.CHANNEL)
     assert_same(summary(**march), summary_recount(**march))
+
+
+def index_counts(result):
+    rows = [
+        (i.indicator.code, i.state, i.numerator, i.denominator, i.points)
+        for g in result.groups
+        for i in g.indicators
+    ]
+    for child, groups in result.children:
+        rows += [
+            (child.pk, i.indicator.code, i.numerator, i.denominator) for g in groups for i in g.indicators
+        ]
+    return rows
+
+
+def assert_same_index(**kwargs):
+    fast = index766(with_children=True, **kwargs)
+    slow = index766(with_children=True, recount=True, **kwargs)
+    assert index_counts(fast) == index_counts(slow)
+    return fast
+
+
+def test_index766_from_sums_equals_the_recount(scenario):
+    for first, last in PERIODS:
+        for unit in (None, scenario.w.centre, scenario.w.justice):
+            result = assert_same_index(date_from=first, date_to=last, unit=unit)
+    assert any(i.numerator for g in result.groups for i in g.indicators)

@@ -258,8 +258,9 @@ def test_signed_e_results_and_reused_components_count_in_group_e(scenario, setti
         file=SimpleUploadedFile("cccd.pdf", b"%PDF-1.4"),
         sha256="0" * 64,
     )
-    documents = reusing.documents.all()
-    documents.filter(pk=documents.first().pk).update(reused_from=stored)
+    document = reusing.documents.first()
+    document.reused_from = stored
+    document.save(update_fields=["reused_from"])
 
     result = index766(**MARCH)
     e_result = indicator(result, "ORIGINAL_RESULT_AVAILABLE")

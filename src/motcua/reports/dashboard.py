@@ -1,8 +1,9 @@
 """Figures for the operations dashboard and the public figures pages (issue "Figures" §3).
 
 The definitions are those of `summary` (docs/reports.md): a dossier belongs to a unit when its competent or
-its receiving unit lies in the unit's subtree, and is counted once. Every series here is an aggregated query
-(`Trunc…` + `Count(filter=…)`); Python only fills the empty days and sums the aggregated groups of the
+its receiving unit lies in the unit's subtree, and is counted once. The series read the pre-aggregated day
+and month sums (reports/figures.py); only the overdue-now figure reads the open dossiers themselves, through
+the (unit, status, due date) indexes. Python fills the empty days and sums the aggregated groups of the
 subtrees, never walks the dossiers."""
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from motcua.dossiers.enums import Channel, Timeliness
+from motcua.dossiers.enums import OPEN_STATUSES, Channel, Timeliness
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids, unit_tree_children
 from motcua.workcal.calendar import LOCAL_TZ
 
+from .figures import segments, unit_scope
+from .models import FigureDelta, Grain
 from .selectors import not_finished_before, period_bounds, period_measures
 
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE)
@@ -61,44 +63,53 @@ class UnitCount:
 
 def received_per_day(*, unit: Unit | None, date_from: date, date_to: date) -> dict[str, list]:
     """Dossiers received on each local day of the period, per channel: {"days": [...], channel: [counts]}.
-    Days without dossiers are zeros, so the series line up with `days`."""
-    start, end = period_bounds(date_from, date_to)
+    Days without dossiers are zeros, so the series line up with `days`. Read from the daily sums."""
+    period_bounds(date_from, date_to)
     groups = (
-        Dossier.objects.filter(_scope(unit), received_at__gte=start, received_at__lt=end)
-        .annotate(day=TruncDate("received_at", tzinfo=LOCAL_TZ))
+        FigureDelta.objects.filter(
+            _sums_scope(unit), grain=Grain.DAY, bucket__gte=date_from, bucket__lte=date_to, received__gt=0
+        )
         .order_by()
-        .values("day", "channel")
-        .annotate(count=Count("pk"))
+        .values("bucket", "channel")
+        .annotate(count=Sum("received"))
     )
     days = [date_from + timedelta(days=offset) for offset in range((date_to - date_from).days + 1)]
     index = {day: position for position, day in enumerate(days)}
     series: dict[str, list] = {"days": days, **{channel: [0] * len(days) for channel in Channel.values}}
     for group in groups:
-        if group["day"] in index and group["channel"] in series:
-            series[group["channel"]][index[group["day"]]] = group["count"]
+        if group["bucket"] in index and group["channel"] in series:
+            series[group["channel"]][index[group["bucket"]]] = group["count"]
     return series
+
+
+def _sums_scope(unit: Unit | None) -> Q:
+    return unit_scope(unit_subtree_ids([unit.pk]) if unit is not None else None)
 
 
 def on_time_rate_over_time(
     *, unit: Unit | None, date_from: date, date_to: date
 ) -> tuple[str, list[RatePoint]]:
     """The on-time rate of the dossiers resolved in each week (periods up to ~3 months) or month:
-    ("week" | "month", points). Weeks and months without results are left out (no rate, never 0 %)."""
-    start, end = period_bounds(date_from, date_to)
+    ("week" | "month", points). Weeks and months without results are left out (no rate, never 0 %).
+    Read from the daily sums of the period."""
+    period_bounds(date_from, date_to)
     granularity = "week" if (date_to - date_from).days < WEEKLY_UP_TO_DAYS else "month"
-    trunc = TruncWeek if granularity == "week" else TruncMonth
     groups = (
-        Dossier.objects.filter(_scope(unit), result_ready_at__gte=start, result_ready_at__lt=end)
-        .annotate(bucket=trunc("result_ready_at", tzinfo=LOCAL_TZ))
+        FigureDelta.objects.filter(
+            _sums_scope(unit), grain=Grain.DAY, bucket__gte=date_from, bucket__lte=date_to, resolved__gt=0
+        )
         .order_by()
         .values("bucket")
-        .annotate(resolved=Count("pk"), on_time=Count("pk", filter=Q(timeliness__in=ON_TIME)))
-        .order_by("bucket")
+        .annotate(resolved=Sum("resolved"), early=Sum("resolved_early"), on_time=Sum("resolved_on_time"))
     )
-    points = [
-        RatePoint(start=_local_date(g["bucket"]), resolved=g["resolved"], on_time=g["on_time"])
-        for g in groups
-    ]
+    buckets: dict[date, list[int]] = {}
+    for group in groups:
+        day = group["bucket"]
+        start = day - timedelta(days=day.weekday()) if granularity == "week" else day.replace(day=1)
+        counts = buckets.setdefault(start, [0, 0])
+        counts[0] += group["resolved"]
+        counts[1] += group["early"] + group["on_time"]
+    points = [RatePoint(start=start, resolved=r, on_time=o) for start, (r, o) in sorted(buckets.items())]
     return granularity, points
 
 
@@ -108,7 +119,8 @@ def overdue_now_by_unit(*, unit: Unit | None, now: datetime | None = None) -> li
     now = now or timezone.now()
     overdue = period_measures(now, now)["in_progress_overdue"]
     groups = (
-        Dossier.objects.filter(_scope(unit))
+        # Open now means one of the open states: the (unit, status, due date) indexes then serve the query.
+        Dossier.objects.filter(_scope(unit), status__in=OPEN_STATUSES)
         .filter(Q(received_at__lt=now) & not_finished_before(now), due_at__lt=now)
         .order_by()
         .values("competent_unit_id")
@@ -128,14 +140,13 @@ def overdue_now_by_unit(*, unit: Unit | None, now: datetime | None = None) -> li
 def satisfaction(*, unit: Unit | None, date_from: date, date_to: date) -> float | None:
     """The satisfaction rate of `summary`: (very satisfied + satisfied) ÷ rated, over the dossiers returned in
     the period. None without any rating (never invented): the dashboard then shows "chưa có đánh giá"."""
-    start, end = period_bounds(date_from, date_to)
-    measures = period_measures(start, end)
+    period_bounds(date_from, date_to)
     counts = (
-        Dossier.objects.filter(_scope(unit), returned_at__gte=start, returned_at__lt=end)
+        FigureDelta.objects.filter(segments(date_from, date_to) & _sums_scope(unit))
         .order_by()
-        .aggregate(**{name: measures[name] for name in ("rated", "rated_very_satisfied", "rated_satisfied")})
+        .aggregate(rated=Sum("rated"), very=Sum("rated_very_satisfied"), satisfied=Sum("rated_satisfied"))
     )
-    return _ratio(counts["rated_very_satisfied"] + counts["rated_satisfied"], counts["rated"])
+    return _ratio((counts["very"] or 0) + (counts["satisfied"] or 0), counts["rated"] or 0)
 
 
 def index766_by_unit(*, unit: Unit | None, date_from: date, date_to: date) -> list[UnitCount] | None:
@@ -240,26 +251,40 @@ def monthly_figures(*, units: Iterable[Unit], months: list[date]) -> list[MonthF
     units = list(units)
     if not units or not months:
         return []
-    start, _ = period_bounds(months[0], months[0])
-    last = months[-1]
-    following = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-    end, _ = period_bounds(following, following)
-    received = _grouped(
-        "received_at",
-        start,
-        end,
-        received=Count("pk"),
-        received_online=Count("pk", filter=Q(channel__in=ONLINE_CHANNELS)),
-        received_postal=Count("pk", filter=Q(channel=Channel.POSTAL)),
+    groups = (
+        FigureDelta.objects.filter(grain=Grain.MONTH, bucket__gte=months[0], bucket__lte=months[-1])
+        .order_by()
+        .values("competent_unit_id", "receiving_unit_id", "bucket", "channel")
+        .annotate(
+            received=Sum("received"),
+            resolved=Sum("resolved"),
+            early=Sum("resolved_early"),
+            on_time=Sum("resolved_on_time"),
+            resolved_late=Sum("resolved_late"),
+        )
     )
-    resolved = _grouped(
-        "result_ready_at",
-        start,
-        end,
-        resolved=Count("pk"),
-        resolved_on_time=Count("pk", filter=Q(timeliness__in=ON_TIME)),
-        resolved_late=Count("pk", filter=Q(timeliness=Timeliness.LATE)),
-    )
+    received, resolved = [], []
+    for g in groups:
+        month = f"{g['bucket']:%Y-%m}"
+        ids = {"competent_unit_id": g["competent_unit_id"], "receiving_unit_id": g["receiving_unit_id"]}
+        received.append(
+            {
+                **ids,
+                "month": month,
+                "received": g["received"],
+                "received_online": g["received"] if g["channel"] in ONLINE_CHANNELS else 0,
+                "received_postal": g["received"] if g["channel"] == Channel.POSTAL else 0,
+            }
+        )
+        resolved.append(
+            {
+                **ids,
+                "month": month,
+                "resolved": g["resolved"],
+                "resolved_on_time": g["early"] + g["on_time"],
+                "resolved_late": g["resolved_late"],
+            }
+        )
     children = unit_tree_children()
     rows = []
     for unit in units:
@@ -291,17 +316,6 @@ def totals_by_unit(rows: Iterable[MonthFigures]) -> dict[str, MonthFigures]:
             unit_code=row.unit_code, unit_name=row.unit_name, month="", **counts
         )
     return out
-
-
-def _grouped(column: str, start: datetime, end: datetime, **measures) -> list[dict]:
-    groups = (
-        Dossier.objects.filter(**{f"{column}__gte": start, f"{column}__lt": end})
-        .annotate(bucket=TruncMonth(column, tzinfo=LOCAL_TZ))
-        .order_by()
-        .values("competent_unit_id", "receiving_unit_id", "bucket")
-        .annotate(**measures)
-    )
-    return [{**g, "month": f"{_local_date(g['bucket']):%Y-%m}"} for g in groups]
 
 
 def _subtree(unit_id: int, children: dict) -> set[int]:

@@ -14,6 +14,7 @@ very same conditions, so it lists exactly the dossiers that were counted."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.enums import OnlineLevel
+from motcua.catalog.models import ProcedureVersion
 from motcua.core.exceptions import ValidationFailed
 from motcua.dossiers.enums import Channel, Timeliness
 from motcua.dossiers.models import Dossier
@@ -35,6 +37,7 @@ from motcua.petitions.selectors import petition_figures, petitions_exist
 from motcua.ratings.enums import Overall
 from motcua.ratings.models import Rating
 
+from .figures import PeriodSums, period_sums, unit_scope
 from .models import ManualIndicatorValue
 from .selectors import period_bounds, period_measures, relevant, scoped_unit
 
@@ -124,6 +127,9 @@ def _figure(*names: str) -> Condition:
             result |= measures[name].filter
         return result
 
+    # The figures of one union are disjoint (a dossier resolved in the period is not in progress at its
+    # end; carried over and received are before and within it), so the count of the union is their sum.
+    condition.from_sums = lambda sums: sum(sums.figure(name) for name in names)
     return condition
 
 
@@ -135,6 +141,10 @@ def _end_to_end_received(start: datetime, end: datetime) -> Q:
 
 def _end_to_end_online(start: datetime, end: datetime) -> Q:
     return _end_to_end_received(start, end) & Q(channel__in=ONLINE_CHANNELS)
+
+
+_end_to_end_received.from_sums = lambda sums: sums.figure("received", end_to_end=True)
+_end_to_end_online.from_sums = lambda sums: sums.figure("received", end_to_end=True, channels=ONLINE_CHANNELS)
 
 
 def _satisfied_returned(start: datetime, end: datetime) -> Q:
@@ -157,6 +167,15 @@ def _paid_online():
     return Payment.objects.filter(
         dossier=OuterRef("pk"), method=PaymentMethod.ONLINE, status=PaymentStatus.PAID
     )
+
+
+def _fee_paid_online_received(start: datetime, end: datetime) -> Q:
+    return _fee_obligation_received(start, end) & Q(Exists(_paid_online()))
+
+
+_satisfied_returned.from_sums = lambda sums: sums.figure("returned_satisfied")
+_fee_obligation_received.from_sums = lambda sums: sums.figure("received_fee")
+_fee_paid_online_received.from_sums = lambda sums: sums.figure("received_fee_paid_online")
 
 
 NO_PORTAL_SYNC = gettext_lazy("Hệ thống chưa đồng bộ trạng thái hồ sơ với Cổng Dịch vụ công quốc gia.")
@@ -270,8 +289,8 @@ INDICATORS: tuple[Indicator, ...] = (
         gettext_lazy("6 × (hồ sơ thanh toán trực tuyến ÷ hồ sơ có nghĩa vụ tài chính)"),
         "legal-spec §3.2 D; Cổng DVCQG formality-online-payment-tree; payments.Payment (docs/payments.md): hồ sơ "
         "tiếp nhận trong kỳ, phải nộp phí (không miễn), có khoản thanh toán trực tuyến đã thành công",
-        numerator=lambda start, end: _fee_obligation_received(start, end) & Q(Exists(_paid_online())),
-        denominator=lambda start, end: _fee_obligation_received(start, end),
+        numerator=_fee_paid_online_received,
+        denominator=_fee_obligation_received,
     ),
     Indicator(
         "PAYMENT_FORMALITY_WITH_TRANSACTIONS",
@@ -507,15 +526,67 @@ def _manual_values(*, unit: Unit | None, date_from: date, date_to: date) -> dict
     return {value.code: value for value in values}
 
 
-def _groups_for(*, unit: Unit | None, date_from: date, date_to: date, start, end) -> list[GroupResult]:
-    computed = [i for i in INDICATORS if i.is_computed]
+class Sums:
+    """The pre-aggregated sums of a unit's scope for a period, per procedure version and channel."""
+
+    def __init__(self, parts: PeriodSums, end_to_end: set[int], keep=lambda key: True):
+        self.rows: dict[tuple, Counter] = defaultdict(Counter)
+        for part, prefix in ((parts.flows, ""), (parts.opening, "opening_"), (parts.closing, "closing_")):
+            for key, counts in part.items():
+                if keep(key):
+                    self.rows[key[-2:]].update({f"{prefix}{m}": v for m, v in counts.items()})
+        self.end_to_end = end_to_end
+
+    def figure(self, name: str, *, end_to_end: bool = False, channels=None) -> int:
+        total = 0
+        for (version_id, channel), counts in self.rows.items():
+            if end_to_end and version_id not in self.end_to_end:
+                continue
+            if channels is not None and channel not in channels:
+                continue
+            if name == "carried_over":
+                total += counts.get("opening_open", 0)
+            elif name == "in_progress_on_time":
+                total += counts.get("closing_open", 0) - counts.get("closing_overdue", 0)
+            elif name == "in_progress_overdue":
+                total += counts.get("closing_overdue", 0)
+            else:
+                total += counts.get(name, 0)
+        return total
+
+
+def _end_to_end_versions() -> set[int]:
+    return set(
+        ProcedureVersion.objects.filter(online_level=OnlineLevel.END_TO_END).values_list("pk", flat=True)
+    )
+
+
+def _counts_from(sums: Sums) -> dict[str, int]:
+    counts = {}
+    for indicator in INDICATORS:
+        if indicator.is_computed:
+            counts[f"{indicator.code}__n"] = indicator.numerator.from_sums(sums)
+            counts[f"{indicator.code}__d"] = indicator.denominator.from_sums(sums)
+            if indicator.evidence is not None:
+                counts[f"{indicator.code}__e"] = indicator.evidence.from_sums(sums)
+    return counts
+
+
+def _counts_recount(unit: Unit | None, start, end) -> dict[str, int]:
+    """The same counts from the dossiers (the reference of the tests and the drill-down's conditions)."""
     measures = {}
-    for indicator in computed:
-        measures[f"{indicator.code}__n"] = Count("pk", filter=indicator.numerator(start, end))
-        measures[f"{indicator.code}__d"] = Count("pk", filter=indicator.denominator(start, end))
-        if indicator.evidence is not None:
-            measures[f"{indicator.code}__e"] = Count("pk", filter=indicator.evidence(start, end))
-    counts = Dossier.objects.filter(relevant(start, end) & _scope(unit)).order_by().aggregate(**measures)
+    for indicator in INDICATORS:
+        if indicator.is_computed:
+            measures[f"{indicator.code}__n"] = Count("pk", filter=indicator.numerator(start, end))
+            measures[f"{indicator.code}__d"] = Count("pk", filter=indicator.denominator(start, end))
+            if indicator.evidence is not None:
+                measures[f"{indicator.code}__e"] = Count("pk", filter=indicator.evidence(start, end))
+    return Dossier.objects.filter(relevant(start, end) & _scope(unit)).order_by().aggregate(**measures)
+
+
+def _groups_for(
+    *, unit: Unit | None, date_from: date, date_to: date, start, end, counts: dict[str, int]
+) -> list[GroupResult]:
     manual = _manual_values(unit=unit, date_from=date_from, date_to=date_to)
     results: dict[str, list[IndicatorResult]] = {g.code: [] for g in GROUPS}
     for indicator in INDICATORS:
@@ -583,21 +654,35 @@ def index766(
     unit: Unit | None = None,
     user=None,
     with_children: bool = False,
+    recount: bool = False,
 ) -> Index766:
-    """Decision 766 points of a unit and its sub-units (or the province) for a period. With `user`, `unit`
-    must be one the officer sees (default: their highest unit), as for the statistics report. With
-    `with_children`, also the group points of each direct child unit (one aggregated query each)."""
+    """Decision 766 points of a unit and its sub-units (or the province) for a period, from the
+    pre-aggregated sums (`recount=True`: counted from the dossiers instead, as the tests compare). With
+    `user`, `unit` must be one the officer sees (default: their highest unit), as for the statistics report.
+    With `with_children`, also the group points of each direct child unit, from the same three reads."""
     start, end = period_bounds(date_from, date_to)
     unit = scoped_unit(user=user, unit=unit)
-    groups = _groups_for(unit=unit, date_from=date_from, date_to=date_to, start=start, end=end)
+    subtree = unit_subtree_ids([unit.pk]) if unit is not None else None
+    end_to_end = _end_to_end_versions()
+    key = ("competent_unit_id", "receiving_unit_id", "procedure_version_id", "channel")
+    parts = period_sums(date_from=date_from, date_to=date_to, scope=unit_scope(subtree), group=key)
+
+    def counts_for(scope_unit: Unit | None, ids: set[int] | None) -> dict[str, int]:
+        if recount:
+            return _counts_recount(scope_unit, start, end)
+        keep = (lambda k: True) if ids is None else (lambda k: k[0] in ids or k[1] in ids)
+        return _counts_from(Sums(parts, end_to_end, keep))
+
+    common = dict(date_from=date_from, date_to=date_to, start=start, end=end)
+    groups = _groups_for(unit=unit, counts=counts_for(unit, None), **common)
     children = []
     if with_children:
         child_units = (
             Unit.objects.filter(parent=unit) if unit is not None else Unit.objects.filter(parent__isnull=True)
         )
         for child in child_units.order_by("agency_code"):
-            child_groups = _groups_for(unit=child, date_from=date_from, date_to=date_to, start=start, end=end)
-            children.append((child, child_groups))
+            ids = set(unit_subtree_ids([child.pk]))
+            children.append((child, _groups_for(unit=child, counts=counts_for(child, ids), **common)))
     return Index766(date_from=date_from, date_to=date_to, unit=unit, groups=groups, children=children)
 
 
