@@ -9,6 +9,7 @@ so that chart is laid out in percentages and its text keeps its size at every wi
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 
@@ -95,9 +96,15 @@ _HALO_CSS = (
 )
 
 
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
+
+
 def _finish(svg: str, *, title: str, description: str, extra_css: str = "") -> SafeString:
     """role="img" with a <title> and <desc> as the first children, so the chart has an accessible name."""
     chart_id = f"chart-{uuid.uuid4().hex[:10]}"
+    # pygal writes its config into an inline <script> even without tooltips: nothing reads it, and the
+    # Content Security Policy refuses inline scripts (docs/security.md).
+    svg = _SCRIPT.sub("", svg)
     opening_end = svg.index(">")
     head = svg[:opening_end]
     head += f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" width="100%"'
