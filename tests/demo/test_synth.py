@@ -175,3 +175,13 @@ def test_synthetic_histories_are_valid_hash_chains(synthesised):
     assert "KẾT LUẬN: TOÀN VẸN" in out.getvalue()
     # Worked minutes are kept for every dossier with a result, as the services keep them.
     assert not Dossier.objects.filter(result_ready_at__isnull=False, worked_minutes__isnull=True).exists()
+
+
+def test_synthetic_dossiers_are_in_the_pre_aggregated_figures(synthesised):
+    from motcua.reports.figures import figures_differences
+    from motcua.reports.selectors import summary_recount
+
+    assert figures_differences() == []
+    today = timezone.localdate()
+    kwargs = dict(date_from=today - timedelta(days=365), date_to=today)
+    assert summary(**kwargs).totals == summary_recount(**kwargs).totals

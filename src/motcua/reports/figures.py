@@ -293,6 +293,11 @@ def _apply(deltas: dict[tuple[Key, date, str], int]) -> int:
         if value:
             for grain, bucket in _buckets(day):
                 rows[(grain, bucket, *key)][measure] += value
+    return _upsert(rows)
+
+
+def _upsert(rows: dict[tuple, Counter]) -> int:
+    """Add {(grain, bucket, *key): measures} to the kept rows."""
     rows = {k: c for k, c in rows.items() if any(c.values())}
     if not rows:
         return 0
@@ -349,8 +354,7 @@ def figures_refresh(dossier_ids: Iterable[int]) -> None:
             FigureState.objects.filter(dossier_id__in=drop).delete()
 
 
-def _chunks(size: int) -> Iterator[list[Snapshot]]:
-    after = 0
+def _chunks(size: int, after: int = 0) -> Iterator[list[Snapshot]]:
     while True:
         chunk = snapshots(after_id=after, limit=size)
         if not chunk:
@@ -393,6 +397,31 @@ def figures_differences(limit: int = 20) -> list[str]:
             if len(problems) >= limit:
                 break
     return problems
+
+
+def figures_add_new(*, after_id: int, chunk_size: int = 5000, progress=None) -> dict[str, float]:
+    """Add the dossiers with an id above `after_id`, which the sums do not hold yet (rows written in bulk
+    without signals, as `motcua synth` does)."""
+    started = clock.monotonic()
+    dossiers = 0
+    rows: dict[tuple, Counter] = defaultdict(Counter)
+    with transaction.atomic():
+        for chunk in _chunks(chunk_size, after=after_id):
+            states = []
+            for snapshot in chunk:
+                key, entries = contribution(snapshot)
+                if not entries:
+                    continue
+                states.append(FigureState(dossier_id=snapshot.id, key=list(key), entries=_encode(entries)))
+                for (day, measure), value in entries.items():
+                    for grain, bucket in _buckets(day):
+                        rows[(grain, bucket, *key)][measure] += value
+            FigureState.objects.bulk_create(states, batch_size=5000)
+            dossiers += len(chunk)
+            if progress is not None:
+                progress(dossiers)
+        written = _upsert(rows)
+    return {"dossiers": dossiers, "rows": written, "seconds": round(clock.monotonic() - started, 1)}
 
 
 def figures_rebuild(*, chunk_size: int = 5000, progress=None) -> dict[str, float]:
