@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
 from motcua.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from motcua.dossiers.enums import Action, Channel, Status
@@ -192,3 +193,15 @@ def test_index766_from_sums_equals_the_recount(scenario):
         for unit in (None, scenario.w.centre, scenario.w.justice):
             result = assert_same_index(date_from=first, date_to=last, unit=unit)
     assert any(i.numerator for g in result.groups for i in g.indicators)
+
+
+def test_figures_command_checks_and_rebuilds(scenario, capsys):
+    call_command("figures", "--check")
+    assert "khớp" in capsys.readouterr().out
+    Dossier.objects.filter(pk=scenario.dossiers["april"].pk).update(channel=Channel.POSTAL)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("figures", "--check")
+    assert exit_info.value.code == 1 and "LỆCH" in capsys.readouterr().out
+    call_command("figures", "--rebuild", "--check")
+    output = capsys.readouterr().out
+    assert "Đã tính lại" in output and "khớp" in output
