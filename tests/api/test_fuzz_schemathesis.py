@@ -33,8 +33,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
-# Values the seeded data set really holds, so part of the generated requests reach existing objects instead of
-# stopping at 404. Filled by the `seeded` fixture before any example is drawn.
+# Values the seeded data set really holds (dossier codes and the procedure's code both come as `code`), so part
+# of the generated requests reach existing objects instead of stopping at 404. Filled by the `seeded` fixture
+# before any example is drawn.
 KNOWN: dict[str, list[str]] = {}
 
 
@@ -52,7 +53,7 @@ def seeded(db):
     w = dossier_world()
     dossiers = [dossier_intake(data=intake_data(w), actor=w.receiver) for _ in range(3)]
     w.token = api_token_issue(user=w.receiver)
-    KNOWN.update(code=[d.code for d in dossiers], unit=[w.centre.agency_code])
+    KNOWN.update(code=[d.code for d in dossiers] + ["1.004873"], unit=[w.centre.agency_code])
     # Requests go straight to the WSGI application, not through Django's test client: keep Django from closing
     # the connection that holds the test's transaction at the end of each request, as the test client does.
     request_started.disconnect(close_old_connections)

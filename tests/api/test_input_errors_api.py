@@ -1,7 +1,10 @@
 """The API-wide answers to input that reached the fuzz test (tests/api/test_fuzz_schemathesis.py): NUL
 characters, unreadable bodies, out-of-range dates; and the errors every operation documents."""
 
+import json
+
 import pytest
+from pydantic import BaseModel
 
 from motcua.accounts.services import api_token_issue
 from motcua.api.urls import api
@@ -121,6 +124,25 @@ def test_office_hours_are_documented_as_the_wall_time_they_are(client, w):
     assert hours and all(len(t) == 8 for period in hours for t in period)  # "07:00:00"
     schema = api.get_openapi_schema()["components"]["schemas"]["UnitOut"]["properties"]["office_hours"]
     assert "format" not in str(schema)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_no_two_different_schemas_share_a_name_in_the_openapi_document():
+    # django-ninja names a component after the class: a second class of the same name silently replaces the
+    # first in the document, which then describes one response with the other's fields.
+    components = api.get_openapi_schema()["components"]["schemas"]
+    shapes: dict[str, dict[str, type]] = {}
+    for cls in _subclasses(BaseModel):
+        if cls.__module__.startswith("motcua.") and cls.__name__ in components:
+            shape = json.dumps(cls.model_json_schema(), sort_keys=True)
+            shapes.setdefault(cls.__name__, {})[shape] = cls
+    clashes = {name: sorted(c.__module__ for c in by_shape.values()) for name, by_shape in shapes.items()}
+    assert {name: modules for name, modules in clashes.items() if len(modules) > 1} == {}
 
 
 def test_report_schemas_are_not_overwritten_by_counter_services_of_the_same_name():

@@ -44,7 +44,7 @@ class FeeOut(Schema):
     is_optional: bool
 
 
-class StepOut(Schema):
+class ProcedureStepOut(Schema):
     order: int
     name: str
     unit_mode: str
@@ -57,7 +57,7 @@ class StepOut(Schema):
 class ProcessOut(Schema):
     name: str
     handling_unit: str | None
-    steps: list[StepOut]
+    steps: list[ProcedureStepOut]
 
 
 class ProcedureDetailOut(ProcedureSummaryOut):
