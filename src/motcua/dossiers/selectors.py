@@ -21,7 +21,7 @@ from motcua.org.selectors import unit_subtree_ids, user_roles
 from motcua.workcal.selectors import calendar_for_unit
 
 from .enums import CLOCK_RUNNING_STATUSES, OPEN_STATUSES, Status
-from .models import Applicant, Dossier, DossierEvent
+from .models import Applicant, Dossier, DossierEvent, DossierStep
 from .permissions import acting_unit_ids
 
 CODE_PATTERN = re.compile(r"^[0-9A-Z.]+-\d{6}-\d{4,}$")
@@ -163,15 +163,26 @@ def dossier_worklist(*, user, worklist: str = "todo", now: datetime | None = Non
         return base.filter(current_step__assignee=user, status__in=OPEN_STATUSES | {Status.RESULT_READY})
     if worklist == "todo":
         # Steps waiting for one of my roles in a unit where I act, not taken by someone else; reception work.
-        step_q = Q(current_step__unit_id__in=acting, current_step__role__in=roles) & (
-            Q(current_step__assignee__isnull=True) | Q(current_step__assignee=user)
-        )
+        # Two index-served reads instead of one OR across a join, which PostgreSQL can only answer by
+        # scanning every dossier: the open steps of my units and roles, then the reception states.
+        waiting = DossierStep.objects.filter(
+            Q(assignee__isnull=True) | Q(assignee=user),
+            unit_id__in=acting,
+            role__in=roles,
+            finished_at__isnull=True,
+        ).values("pk")
+        step_q = Q(current_step_id__in=waiting, status__in=[Status.PROCESSING, Status.RESULT_READY])
         reception_q = Q(
             receiving_unit_id__in=acting, status__in=[Status.SUBMITTED, Status.RECEIVED, Status.RESULT_READY]
         )
         if "receiving_officer" not in roles:
-            reception_q = Q(pk__in=[])
-        return base.filter((step_q & Q(status__in=[Status.PROCESSING, Status.RESULT_READY])) | reception_q)
+            return base.filter(step_q)
+        return base.filter(
+            pk__in=[
+                *base.filter(step_q).values_list("pk", flat=True),
+                *base.filter(reception_q).values_list("pk", flat=True),
+            ]
+        )
     if worklist == "due_soon":
         calendar = calendar_for_unit(None)
         horizon = calendar.add_working_hours(calendar.counting_start(now, apply_cutoff=False), 8)
