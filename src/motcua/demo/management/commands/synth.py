@@ -33,5 +33,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Đã sinh {counts['dossiers']:,} hồ sơ, {counts['steps']:,} bước, {counts['events']:,} dòng lịch sử, "
             f"{counts['documents']:,} thành phần trong {counts['seconds']} s — "
-            f"{counts['dossiers_per_second']:,} hồ sơ/s, {counts['rows_per_second']:,} dòng/s."
+            f"{counts['dossiers_per_second']:,} hồ sơ/s, {counts['rows_per_second']:,} dòng/s "
+            f"(trong đó tổng hợp số liệu báo cáo {counts.get('figures_seconds', 0)} s)."
         )
