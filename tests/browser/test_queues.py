@@ -3,6 +3,7 @@ the Vietnamese voice switched on, the officer calls, serves and receives the dos
 number ends up holding the dossier."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -34,6 +35,15 @@ def world():
         yield w
 
 
+def _wait_until(page, expression: str, *, seconds: float = 10) -> None:
+    """wait_for_function compiles its predicate with `new Function`, which the Content Security Policy
+    (no 'unsafe-eval') forbids in the page; evaluate() goes through the debugger protocol and is not."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {expression}"
+        page.wait_for_timeout(100)
+
+
 def test_ticket_to_dossier_walk(world, live_server, new_page, screenshot, axe_check):
     # --- the hall tablet ---------------------------------------------------------------------------------
     kiosk = new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
@@ -47,7 +57,7 @@ def test_ticket_to_dossier_walk(world, live_server, new_page, screenshot, axe_ch
     button.click()
     expect(kiosk.get_by_role("heading", name="A001")).to_be_visible()
     expect(kiosk.get_by_text("sắp đến lượt")).to_be_visible()
-    kiosk.wait_for_function("window.__printed === 1")
+    _wait_until(kiosk, "window.__printed === 1")
     screenshot(kiosk, "queue-receipt")
     kiosk.emulate_media(media="print")
     screenshot(kiosk, "queue-receipt-print")
@@ -73,13 +83,13 @@ def test_ticket_to_dossier_walk(world, live_server, new_page, screenshot, axe_ch
     screenshot(desk, "queue-counter")
 
     expect(board.locator("[data-last-call]")).to_contain_text("A001", timeout=8_000)
-    board.wait_for_function("window.__spoken.length === 1", timeout=8_000)
+    _wait_until(board, "window.__spoken.length === 1", seconds=8)
     spoken = board.evaluate("window.__spoken[0]")
     assert spoken == ["Xin mời công dân có số thứ tự A 0 0 1 đến quầy số 1", "vi-VN"]
     screenshot(board, "queue-board-1920", full_page=False)
 
     desk.get_by_role("button", name="Gọi lại").click()
-    board.wait_for_function("window.__spoken.length === 2", timeout=8_000)
+    _wait_until(board, "window.__spoken.length === 2", seconds=8)
     desk.get_by_role("button", name="Bắt đầu phục vụ").click()
     desk.get_by_role("link", name="Tiếp nhận hồ sơ cho số này").click()
     desk.get_by_label("Tên hoặc mã thủ tục").fill("1.004873")

@@ -1,6 +1,7 @@
 """PAdES signing with the unit's certificate and the verification of a downloaded result."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from cryptography import x509
@@ -12,6 +13,7 @@ from motcua.paperwork.signing import (
     CertificateMissing,
     certificate_dir,
     certificates_demo_create,
+    outside_event_loop,
     pdf_sign,
     signing_units,
     trust_roots,
@@ -71,8 +73,8 @@ def test_signed_pdf_is_pades_and_validates_against_the_demo_ca(w):
 
     signature = PdfFileReader(BytesIO(signed.content)).embedded_signatures[0]
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
-    status = validate_pdf_signature(
-        signature, ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+    status = outside_event_loop(
+        validate_pdf_signature, signature, ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
     )
     assert (status.intact, status.valid, status.trusted, status.bottom_line) == (True, True, True, True)
     assert status.coverage.name == "ENTIRE_FILE"
@@ -181,7 +183,7 @@ def test_a_second_signature_goes_after_an_existing_approval_signature(w):
         signers.PdfSignatureMetadata(field_name="LanhDao", subfilter=fields.SigSeedSubFilter.PADES),
         signer=_signer_for(w.centre),
     )
-    once = leader.sign_pdf(IncrementalPdfFileWriter(BytesIO(plain_pdf()))).getvalue()
+    once = outside_event_loop(leader.sign_pdf, IncrementalPdfFileWriter(BytesIO(plain_pdf()))).getvalue()
 
     twice = pdf_sign(pdf=once, unit=w.justice, reason="Đơn vị ký").content
 
@@ -218,6 +220,8 @@ def test_signing_and_verifying_work_in_a_thread_whose_event_loop_is_running(w):
         signed = pdf_sign(pdf=plain_pdf(), unit=w.justice, reason="Kết quả")
         return signed, pdf_verify(signed.content)
 
-    signed, verdict = asyncio.run(inside_a_running_loop())
+    # A thread of its own: the test process may already run a loop (Playwright's sync API in this worker).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        signed, verdict = pool.submit(asyncio.run, inside_a_running_loop()).result()
     assert signed.content.startswith(b"%PDF-")
     assert verdict.is_valid, verdict.problems
