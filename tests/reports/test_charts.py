@@ -99,3 +99,20 @@ def test_a_rate_too_low_for_its_bar_prints_no_white_figure_on_white():
     svg = str(on_time_chart("week", points, title="t"))
     assert re.findall(r'class="value[^"]*"[^>]*>([^<]*)</text>', svg) == ["100%", ""]
     assert "Tuần từ 09/03/2026: 0/3 hồ sơ đúng hạn" in svg
+
+
+def test_by_unit_chart_shows_a_score_out_of_the_points_that_were_computable():
+    svg = str(
+        by_unit_chart(
+            [UnitCount("H12.04", "Sở Tư pháp", 13.73, maximum=38)],
+            title="Điểm 766",
+            series_label="Điểm",
+            percent=True,
+        )
+    )
+    assert "13.7 / 38" in svg
+
+    nothing = str(
+        by_unit_chart([UnitCount("H12.06", "Sở Xây dựng", 0.0, maximum=0)], title="t", series_label="s")
+    )
+    assert "chưa tính" in nothing and "0 / 0" not in nothing

@@ -102,3 +102,10 @@ def test_bad_dates_are_errors(client, scenario, w):
     response = client.get(URL, {"tu": "2026-03-31", "den": "2026-03-01"})
     assert response.status_code == 422
     assert "Có lỗi cần sửa" in response.content.decode()
+
+
+def test_index766_by_unit_carries_the_computable_maximum(scenario):
+    rows = index766_by_unit(unit=scenario.w.centre.parent or scenario.w.centre, **MARCH)
+    assert rows and all(row.maximum is not None and 0 <= row.maximum <= 100 for row in rows)
+    assert any(row.maximum > 0 for row in rows)
+    assert all(row.value <= row.maximum for row in rows)

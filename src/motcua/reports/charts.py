@@ -246,6 +246,9 @@ def by_unit_chart(
     def number(value) -> str:
         return f"{value:.1f}" if percent else f"{value:.0f}"
 
+    def shown_value(row: UnitCount) -> str:
+        return number(row.value) if row.maximum is None else f"{number(row.value)} / {row.maximum}"
+
     top = max((row.value or 0 for row in rows), default=0) or 1
     title_height = _TITLE_HEIGHT if show_title else 0
     height = title_height + _ROW_HEIGHT * max(len(rows), 1) + 4
@@ -268,7 +271,8 @@ def by_unit_chart(
             f'stroke="#767676" stroke-width="0.5"/>'
         )
         value = row.value
-        if value is None:
+        # Nothing computable (a maximum of 0 points) is no data, not a score of zero.
+        if value is None or row.maximum == 0:
             parts.append(
                 f'<text x="4" y="{y + _BAR_TOP + _BAR_HEIGHT - 4}" class="chart-value" font-style="italic">'
                 f"{escape(_('chưa tính'))}</text>"
@@ -278,18 +282,18 @@ def by_unit_chart(
         width = f"{share * 100:.2f}%"
         parts.append(
             f'<rect x="0" y="{y + _BAR_TOP}" width="{width}" height="{_BAR_HEIGHT}" fill="{_DARK}">'
-            f"<title>{escape(series_label)}: {number(value)}</title></rect>"
+            f"<title>{escape(series_label)}: {escape(shown_value(row))}</title></rect>"
         )
         baseline = y + _BAR_TOP + _BAR_HEIGHT - 4
         if share >= _VALUE_INSIDE_FROM:
             parts.append(
                 f'<text x="{width}" dx="-6" y="{baseline}" text-anchor="end" fill="#fff" '
-                f'class="chart-value" font-weight="600">{number(value)}</text>'
+                f'class="chart-value" font-weight="600">{escape(shown_value(row))}</text>'
             )
         else:
             parts.append(
                 f'<text x="{width}" dx="6" y="{baseline}" class="chart-value" font-weight="600">'
-                f"{number(value)}</text>"
+                f"{escape(shown_value(row))}</text>"
             )
     if not rows:
         parts.append(
@@ -301,7 +305,8 @@ def by_unit_chart(
         f'fill="#1a1a1a">' + "".join(parts) + "</svg>"
     )
     description = "; ".join(
-        f"{row.name} ({row.code}): {number(row.value) if row.value is not None else _('chưa tính')}"
+        f"{row.name} ({row.code}): "
+        f"{shown_value(row) if row.value is not None and row.maximum != 0 else _('chưa tính')}"
         for row in rows
     ) or _("Không có.")
     return _finish(svg, title=title, description=description)

@@ -59,6 +59,9 @@ class UnitCount:
     code: str
     name: str
     value: int | float | None
+    # The points the value could reach: for the 766 index, the maxima of the indicators actually scored, so
+    # that a partial score is never read as out of 100.
+    maximum: int | None = None
 
 
 def received_per_day(*, unit: Unit | None, date_from: date, date_to: date) -> dict[str, list]:
@@ -169,10 +172,18 @@ def _index766_rows(function, *, unit, date_from, date_to) -> list[UnitCount] | N
         result = function(unit=unit, date_from=date_from, date_to=date_to, with_children=True)
         rows = []
         if result.unit is not None:
-            rows.append(UnitCount(code=result.unit.agency_code, name=result.unit.name, value=result.points))
+            rows.append(
+                UnitCount(
+                    code=result.unit.agency_code,
+                    name=result.unit.name,
+                    value=result.points,
+                    maximum=result.max_computed,
+                )
+            )
         for child, groups in result.children:
             points = round(sum(group.points for group in groups), 2)
-            rows.append(UnitCount(code=child.agency_code, name=child.name, value=points))
+            maximum = sum(group.max_computed for group in groups)
+            rows.append(UnitCount(code=child.agency_code, name=child.name, value=points, maximum=maximum))
     except (TypeError, AttributeError):
         return None
     return rows
