@@ -128,3 +128,16 @@ def test_report_tables_scroll_inside_their_frame_on_a_phone(live_server, new_pag
     edge = frame.bounding_box()["x"]
     assert left > edge + 20 and abs(row_name.bounding_box()["x"] - edge) < 2
     screenshot(page, "report-table-390")
+
+
+def test_public_unit_figures_chart_stays_readable_on_a_phone(live_server, new_page, screenshot, world):
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/so-lieu/H12.04/")
+    frame = page.locator(".figures-chart")
+    expect(frame).to_be_visible()
+    width, inner = page.evaluate(PAGE_WIDTH)
+    assert width <= inner, "the page is wider than the phone"
+    assert frame.evaluate("e => e.scrollWidth > e.clientWidth && e.tabIndex === 0")
+    sizes = page.evaluate(CHART_TEXT_SIZES.replace(".db-chart svg text", ".figures-chart svg text"))
+    assert sizes and min(s["px"] for s in sizes) >= MIN_TEXT_PX - 0.05
+    screenshot(page, "public-figures-390")
