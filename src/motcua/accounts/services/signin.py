@@ -45,6 +45,9 @@ def api_token_issue_for_credentials(*, username: str, password: str, ip: str = "
     return api_token_issue(user=user)
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def api_token_user(*, raw: str, ip: str = "") -> User | None:
     """The token's user. MOTCUA_API_TOKEN_FAILURES_PER_IP unknown or expired tokens from one client address
     in 15 minutes refuse that address for the rest of the window (RateLimited): tokens cannot be guessed, but
@@ -69,7 +72,10 @@ def api_token_user(*, raw: str, ip: str = "") -> User | None:
                 window_seconds=900,
             )
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # "Last used" to the minute is enough to spot a stale or stolen token; an UPDATE on every API call is not.
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
