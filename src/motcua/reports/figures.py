@@ -363,15 +363,25 @@ def _chunks(size: int, after: int = 0) -> Iterator[list[Snapshot]]:
         after = chunk[-1].id
 
 
+def _accumulate(chunk: list[Snapshot], rows: dict[tuple, Counter]) -> list[FigureState]:
+    """Add the chunk's contributions to `rows` ({(grain, bucket, *key): measures}); their states."""
+    states = []
+    for snapshot in chunk:
+        key, entries = contribution(snapshot)
+        if not entries:
+            continue
+        states.append(FigureState(dossier_id=snapshot.id, key=list(key), entries=_encode(entries)))
+        for (day, measure), value in entries.items():
+            for grain, bucket in _buckets(day):
+                rows[(grain, bucket, *key)][measure] += value
+    return states
+
+
 def recount(chunk_size: int = 5000) -> dict[tuple, Counter]:
     """Every row the sums should have, recounted from the dossiers: {(grain, bucket, *key): measures}."""
     rows: dict[tuple, Counter] = defaultdict(Counter)
     for chunk in _chunks(chunk_size):
-        for snapshot in chunk:
-            key, entries = contribution(snapshot)
-            for (day, measure), value in entries.items():
-                for grain, bucket in _buckets(day):
-                    rows[(grain, bucket, *key)][measure] += value
+        _accumulate(chunk, rows)
     return {k: Counter({m: v for m, v in c.items() if v}) for k, c in rows.items() if any(c.values())}
 
 
@@ -407,16 +417,7 @@ def figures_add_new(*, after_id: int, chunk_size: int = 5000, progress=None) -> 
     rows: dict[tuple, Counter] = defaultdict(Counter)
     with transaction.atomic():
         for chunk in _chunks(chunk_size, after=after_id):
-            states = []
-            for snapshot in chunk:
-                key, entries = contribution(snapshot)
-                if not entries:
-                    continue
-                states.append(FigureState(dossier_id=snapshot.id, key=list(key), entries=_encode(entries)))
-                for (day, measure), value in entries.items():
-                    for grain, bucket in _buckets(day):
-                        rows[(grain, bucket, *key)][measure] += value
-            FigureState.objects.bulk_create(states, batch_size=5000)
+            FigureState.objects.bulk_create(_accumulate(chunk, rows), batch_size=5000)
             dossiers += len(chunk)
             if progress is not None:
                 progress(dossiers)
@@ -425,49 +426,12 @@ def figures_add_new(*, after_id: int, chunk_size: int = 5000, progress=None) -> 
 
 
 def figures_rebuild(*, chunk_size: int = 5000, progress=None) -> dict[str, float]:
-    """Recount every dossier and replace the sums and states (after a bulk load such as `motcua synth`, or
-    to repair). Memory holds the aggregated rows, not the dossiers."""
-    started = clock.monotonic()
-    dossiers = 0
-    rows: dict[tuple, Counter] = defaultdict(Counter)
+    """Recount every dossier and replace the sums and states (to repair after a change behind the services'
+    back). Memory holds the aggregated rows, not the dossiers."""
     with transaction.atomic():
         FigureDelta.objects.all().delete()
         FigureState.objects.all().delete()
-        for chunk in _chunks(chunk_size):
-            states = []
-            for snapshot in chunk:
-                key, entries = contribution(snapshot)
-                if not entries:
-                    continue
-                states.append(FigureState(dossier_id=snapshot.id, key=list(key), entries=_encode(entries)))
-                for (day, measure), value in entries.items():
-                    for grain, bucket in _buckets(day):
-                        rows[(grain, bucket, *key)][measure] += value
-            FigureState.objects.bulk_create(states, batch_size=2000)
-            dossiers += len(chunk)
-            if progress is not None:
-                progress(dossiers)
-        objects = (
-            FigureDelta(
-                grain=k[0],
-                bucket=k[1],
-                **dict(zip(KEY_FIELDS, k[2:], strict=True)),
-                **{m: c.get(m, 0) for m in MEASURES},
-            )
-            for k, c in rows.items()
-            if any(c.values())
-        )
-        written = 0
-        batch = []
-        for obj in objects:
-            batch.append(obj)
-            if len(batch) == 5000:
-                FigureDelta.objects.bulk_create(batch)
-                written += len(batch)
-                batch = []
-        FigureDelta.objects.bulk_create(batch)
-        written += len(batch)
-    return {"dossiers": dossiers, "rows": written, "seconds": round(clock.monotonic() - started, 1)}
+        return figures_add_new(after_id=0, chunk_size=chunk_size, progress=progress)
 
 
 # --- reading the sums ----------------------------------------------------------------------------------------
