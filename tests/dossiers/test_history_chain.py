@@ -12,7 +12,7 @@ from django.db import connection
 
 from motcua.cli import main as motcua_main
 from motcua.dossiers.enums import Action
-from motcua.dossiers.history import event_hash
+from motcua.dossiers.history import event_hash, event_hash_of
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import dossier_event_record, dossier_intake, dossier_transition
 from motcua.workcal.calendar import LOCAL_TZ
@@ -299,21 +299,7 @@ def test_exported_anchors_catch_a_deleted_dossier_and_a_rewritten_history(w, tmp
     sql(f"UPDATE {EVENTS} SET note = 'Hồ sơ hợp lệ' WHERE id = %s", [event_id(w.full, 5)])
     prev = w.full.events.get(seq=4).hash
     for event in w.full.events.filter(seq__gte=5).order_by("seq"):
-        prev = event_hash(
-            prev=prev,
-            dossier_id=event.dossier_id,
-            seq=event.seq,
-            action=event.action,
-            from_status=event.from_status,
-            to_status=event.to_status,
-            at=event.at,
-            actor_id=event.actor_id,
-            actor_unit_id=event.actor_unit_id,
-            from_step_id=event.from_step_id,
-            to_step_id=event.to_step_id,
-            note=event.note,
-            data=event.data,
-        )
+        prev = event_hash_of(event, prev=prev)
         sql(f"UPDATE {EVENTS} SET hash = %s WHERE id = %s", [prev, event.pk])
     sql(f"UPDATE {DOSSIERS} SET history_head = %s WHERE id = %s", [prev, w.full.pk])
     assert verify()[0] == 0
