@@ -306,6 +306,10 @@ MOTCUA_VERIFICATION_RATE_PER_TARGET_PER_HOUR = int(
 MOTCUA_VERIFICATION_RATE_PER_IP_PER_HOUR = int(
     os.environ.get("MOTCUA_VERIFICATION_RATE_PER_IP_PER_HOUR", "20")
 )
+# Wrong, expired or unknown verification codes from one client address per hour, whatever the account.
+MOTCUA_VERIFICATION_CHECK_FAILURES_PER_IP = int(
+    os.environ.get("MOTCUA_VERIFICATION_CHECK_FAILURES_PER_IP", "30")
+)
 MOTCUA_LOGIN_MAX_FAILURES = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES", "5"))
 MOTCUA_LOGIN_LOCK_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCK_MINUTES", "15"))
 # Failed sign-ins (web and API) from one client address per MOTCUA_LOGIN_LOCK_MINUTES, whatever the name: a
@@ -313,6 +317,10 @@ MOTCUA_LOGIN_LOCK_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCK_MINUTES", "15"
 MOTCUA_LOGIN_FAILURES_PER_IP = int(os.environ.get("MOTCUA_LOGIN_FAILURES_PER_IP", "50"))
 # Unknown or expired API tokens from one client address per 15 minutes.
 MOTCUA_API_TOKEN_FAILURES_PER_IP = int(os.environ.get("MOTCUA_API_TOKEN_FAILURES_PER_IP", "30"))
+# Wrong current passwords when changing one's own password, per account per MOTCUA_LOGIN_LOCK_MINUTES.
+MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER = int(
+    os.environ.get("MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER", "5")
+)
 # VNeID over OpenID Connect: on only when issuer, client id and secret are all set.
 MOTCUA_OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "")
 MOTCUA_OIDC_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "")

@@ -163,10 +163,14 @@ def register_verify(request):
     elif request.method == "POST" and form.is_valid():
         try:
             verification_code_check(
-                code_id=state["code"], purpose=CodePurpose.REGISTER, raw=form.cleaned_data["code"]
+                code_id=state["code"],
+                purpose=CodePurpose.REGISTER,
+                raw=form.cleaned_data["code"],
+                ip=client_ip(request),
             )
         except DomainError as error:
             form.apply_error(error, default_field="code")
+            status = _status_of(error)
         else:
             state["verified"] = True
             request.session[REGISTER] = state
@@ -263,10 +267,14 @@ def reset_verify(request):
     elif request.method == "POST" and form.is_valid():
         try:
             verification_code_check(
-                code_id=state["code"], purpose=CodePurpose.RESET, raw=form.cleaned_data["code"]
+                code_id=state["code"],
+                purpose=CodePurpose.RESET,
+                raw=form.cleaned_data["code"],
+                ip=client_ip(request),
             )
         except DomainError as error:
             form.apply_error(error, default_field="code")
+            status = _status_of(error)
         else:
             request.session.pop(RESET, None)
             request.session[NEW_PASSWORD] = {"code": state["code"]}
@@ -293,13 +301,17 @@ def reset_verify(request):
 def activate(request):
     """For an account an officer opened at the counter: the phone or address given there and the code."""
     form = ActivationForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             code = account_activation_check(
-                identifier=form.cleaned_data["identifier"], raw=form.cleaned_data["code"]
+                identifier=form.cleaned_data["identifier"],
+                raw=form.cleaned_data["code"],
+                ip=client_ip(request),
             )
         except DomainError as error:
             form.apply_error(error, default_field="code")
+            status = _status_of(error)
         else:
             request.session[NEW_PASSWORD] = {"code": code.pk}
             return redirect("portal:account_new_password")
@@ -316,6 +328,7 @@ def activate(request):
         button=_("Tiếp tục"),
         back_url=reverse("portal:login"),
         links=[{"url": reverse("portal:account_reset"), "text": _("Mã đã hết hạn? Nhận mã mới")}],
+        status=status,
     )
 
 
@@ -443,9 +456,12 @@ def contact_verify(request):
         status = _status_of(error)
     elif request.method == "POST" and form.is_valid():
         try:
-            contact_change_confirm(user=request.user, code_id=state["code"], raw=form.cleaned_data["code"])
+            contact_change_confirm(
+                user=request.user, code_id=state["code"], raw=form.cleaned_data["code"], ip=client_ip(request)
+            )
         except DomainError as error:
             form.apply_error(error, default_field="code")
+            status = _status_of(error)
         else:
             request.session.pop(CONTACT, None)
             messages.success(request, _("Đã xác minh và lưu %(to)s.") % {"to": state["to"]})
@@ -466,6 +482,7 @@ def contact_verify(request):
 @require_http_methods(["GET", "POST"])
 def password_change(request):
     form = PasswordChangeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             user = user_password_change(
@@ -475,6 +492,7 @@ def password_change(request):
             )
         except DomainError as error:
             form.apply_error(error, default_field="current_password")
+            status = _status_of(error)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("Đã đổi mật khẩu."))
@@ -485,6 +503,7 @@ def password_change(request):
         title=_("Đổi mật khẩu"),
         button=_("Lưu mật khẩu"),
         back_url=reverse("portal:account_profile"),
+        status=status,
     )
 
 

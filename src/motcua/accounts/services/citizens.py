@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.core.exceptions import NotPermitted, RateLimited, ValidationFailed
+from motcua.core.ratelimit import rate_limit_hit, rate_limit_reached
 from motcua.org.enums import Role
 from motcua.org.selectors import user_has_role
 
@@ -103,8 +104,9 @@ def password_reset_start(*, identifier: str, ip: str = "") -> VerificationCode:
     return code
 
 
-def account_activation_check(*, identifier: str, raw: str) -> VerificationCode:
-    """The citizen types the phone or address given at the counter and the code it received."""
+def account_activation_check(*, identifier: str, raw: str, ip: str = "") -> VerificationCode:
+    """The citizen types the phone or address given at the counter and the code it received (failed checks
+    count against the client address, see `code_checking_allowed`)."""
     target = identifier_parse(identifier)
     latest = (
         VerificationCode.objects.filter(
@@ -114,7 +116,7 @@ def account_activation_check(*, identifier: str, raw: str) -> VerificationCode:
         .first()
     )
     return verification_code_check(
-        code_id=latest.pk if latest else None, purpose=CodePurpose.ACTIVATE, raw=raw
+        code_id=latest.pk if latest else None, purpose=CodePurpose.ACTIVATE, raw=raw, ip=ip
     )
 
 
@@ -148,7 +150,22 @@ def password_set_with_code(*, code_id: int | None, password: str) -> User:
 
 
 def user_password_change(*, user: User, current_password: str, new_password: str) -> User:
+    """Change one's own password; the current one is asked. MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER wrong
+    current passwords within MOTCUA_LOGIN_LOCK_MINUTES refuse further changes of that account until the window
+    ends (RateLimited), even with the right password: whoever holds a forgotten session on a shared PC must not
+    be able to guess the password here, where the sign-in lockout does not apply."""
+    window = settings.MOTCUA_LOGIN_LOCK_MINUTES * 60
+    limit = settings.MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER
+    key = str(user.pk)
+    if rate_limit_reached(scope="password-change-fail", key=key, limit=limit, window_seconds=window):
+        message = (
+            "Bạn đã nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau "
+            f"{settings.MOTCUA_LOGIN_LOCK_MINUTES} phút."
+        )
+        raise RateLimited(message, details={"current_password": [message]})
     if not user.check_password(current_password or ""):
+        rate_limit_hit(scope="password-change-fail", key=key, limit=limit, window_seconds=window)
+        logger.info("wrong current password on password change", extra={"user_id": user.pk})
         message = "Mật khẩu hiện tại không đúng."
         raise ValidationFailed(message, details={"current_password": [message]})
     password_check(new_password, user, field="new_password")
@@ -213,8 +230,8 @@ def contact_change_start(*, user: User, kind: str, value: str, ip: str = "") -> 
     return code
 
 
-def contact_change_confirm(*, user: User, code_id: int | None, raw: str) -> User:
-    verification_code_check(code_id=code_id, purpose=CodePurpose.CONTACT, raw=raw, user=user)
+def contact_change_confirm(*, user: User, code_id: int | None, raw: str, ip: str = "") -> User:
+    verification_code_check(code_id=code_id, purpose=CodePurpose.CONTACT, raw=raw, user=user, ip=ip)
     try:
         with transaction.atomic():
             code = code_take(code_id=code_id, purposes=[CodePurpose.CONTACT], user=user)

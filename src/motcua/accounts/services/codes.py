@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from motcua.core.exceptions import RateLimited, ValidationFailed
-from motcua.core.ratelimit import rate_limit_hit
+from motcua.core.ratelimit import rate_limit_hit, rate_limit_reached
 from motcua.notifications.models import MessageChannel
 from motcua.notifications.services import message_enqueue
 
@@ -85,15 +85,50 @@ def short_lifetime() -> timedelta:
     return timedelta(minutes=settings.MOTCUA_VERIFICATION_CODE_MINUTES)
 
 
+CODE_FAILURE_WINDOW_SECONDS = 3600
+
+
+def code_checking_allowed(*, ip: str) -> None:
+    """Each code allows MOTCUA_VERIFICATION_MAX_ATTEMPTS tries, but one client could still try five codes on
+    each of many accounts (activation codes live three days and need no sending from the attacker). So
+    MOTCUA_VERIFICATION_CHECK_FAILURES_PER_IP wrong, expired or unknown codes from one client address in an
+    hour refuse that address until the hour ends, even with the right code. Only failures count: a centre's
+    citizens share one address, and a right code is no guess."""
+    if ip and rate_limit_reached(
+        scope="code-check-fail",
+        key=ip,
+        limit=settings.MOTCUA_VERIFICATION_CHECK_FAILURES_PER_IP,
+        window_seconds=CODE_FAILURE_WINDOW_SECONDS,
+    ):
+        message = (
+            "Có quá nhiều lần nhập mã xác minh không đúng từ địa chỉ mạng của bạn. "
+            "Vui lòng thử lại sau một giờ."
+        )
+        raise RateLimited(message, details={"code": [message]})
+
+
+def _code_check_failed(*, ip: str) -> None:
+    if ip:
+        rate_limit_hit(
+            scope="code-check-fail",
+            key=ip,
+            limit=settings.MOTCUA_VERIFICATION_CHECK_FAILURES_PER_IP,
+            window_seconds=CODE_FAILURE_WINDOW_SECONDS,
+        )
+
+
 def verification_code_check(
-    *, code_id: int | None, purpose: str, raw: str, user: User | None = None
+    *, code_id: int | None, purpose: str, raw: str, user: User | None = None, ip: str = ""
 ) -> VerificationCode:
     """Accept the code typed for `code_id`: not expired, at most MOTCUA_VERIFICATION_MAX_ATTEMPTS wrong tries
-    (each wrong try is saved before the error goes back), and for `user` when given."""
+    (each wrong try is saved before the error goes back), and for `user` when given. A client address past
+    its limit of failed checks (`code_checking_allowed`) is refused before the code is looked at, and the
+    refusal costs the code no try."""
     raw = "".join((raw or "").split())
     if not (len(raw) == 6 and raw.isdigit()):
         message = "Nhập mã xác minh gồm 6 chữ số."
         raise ValidationFailed(message, details={"code": [message]})
+    code_checking_allowed(ip=ip)
     now = timezone.now()
     limit = settings.MOTCUA_VERIFICATION_MAX_ATTEMPTS
     with transaction.atomic():
@@ -126,6 +161,7 @@ def verification_code_check(
                 if left > 0
                 else f"Mã xác minh không đúng. Bạn đã nhập sai {limit} lần; hãy yêu cầu gửi mã mới."
             )
+    _code_check_failed(ip=ip)
     raise ValidationFailed(message, details={"code": [message]})
 
 

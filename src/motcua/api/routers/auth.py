@@ -110,15 +110,18 @@ class RegisteredOut(Schema):
     token_type: str = "Bearer"
 
 
-@router.post("/register/confirm", response={201: RegisteredOut, 422: ErrorOut}, auth=None)
+@router.post("/register/confirm", response={201: RegisteredOut, 422: ErrorOut, 429: ErrorOut}, auth=None)
 def register_confirm(request, payload: RegisterConfirmIn):
     """Finish opening the account with the code received, the person's name and a password; answers a bearer
     token for the new account. A wrong code counts against the code's attempts (then a new code is needed);
-    a right code with a refused password or name may be sent again with a better one."""
+    a right code with a refused password or name may be sent again with a better one. Too many wrong codes
+    from one client address (whatever the account) answer 429 until the hour ends."""
     # Two steps, as on the web (code page, then name and password page): the code check records a wrong try
     # in a transaction of its own, and a right code stays usable for VERIFIED_CODE_VALID_FOR if the account
     # cannot be opened yet (a refused password).
-    verification_code_check(code_id=payload.code_id, purpose=CodePurpose.REGISTER, raw=payload.code)
+    verification_code_check(
+        code_id=payload.code_id, purpose=CodePurpose.REGISTER, raw=payload.code, ip=client_ip(request)
+    )
     user = registration_complete(
         code_id=payload.code_id, full_name=payload.full_name, password=payload.password
     )
