@@ -4,8 +4,10 @@ and every word through the translation catalogue."""
 import re
 from datetime import date
 
+import pytest
 from django.utils import translation
 
+from motcua.reports import charts
 from motcua.reports.charts import (
     FONT_SIZE,
     by_unit_chart,
@@ -91,14 +93,107 @@ def test_count_axes_have_whole_numbers_only():
     assert ticks == ["0", "4", "8", "12", "16", "20"]
 
 
-def test_a_rate_too_low_for_its_bar_prints_no_white_figure_on_white():
+VALUE = re.compile(r'<text text-anchor="middle" x="([\d.]+)" y="([\d.]+)" class="value">([^<]*)</text>')
+BAR = re.compile(
+    r'<rect x="[\d.]+" y="([\d.]+)" rx="0" ry="0" width="[\d.]+" height="([\d.]+)" class="([^"]*)"'
+)
+
+
+def test_a_zero_week_has_a_mark_and_a_week_without_results_has_a_dash():
     points = [
         RatePoint(start=date(2026, 3, 2), resolved=4, on_time=4),
         RatePoint(start=date(2026, 3, 9), resolved=3, on_time=0),
+        RatePoint(start=date(2026, 3, 23), resolved=5, on_time=2),
+    ]
+    svg = str(on_time_chart("week", points, title="t", period=(date(2026, 3, 2), date(2026, 3, 29))))
+    # Every week of the period has its column: the week of 16 March, with nothing resolved, is not dropped.
+    assert re.findall(r'class="">(\d\d/\d\d)</text>', svg) == ["02/03", "09/03", "16/03", "23/03"]
+    values = VALUE.findall(svg)
+    assert [text for _x, _y, text in values] == ["100%", "0%", "—", "40%"]
+    bars = BAR.findall(svg)
+    assert [(float(height), kind) for _y, height, kind in bars] == [
+        (182.38552696164362, "rect reactive tooltip-trigger"),
+        (3.0, "rect zero"),  # the 0 % week: a visible stub on the axis
+        (0.0, "rect reactive tooltip-trigger"),  # no result: no bar at all, only the dash
+        (72.95421078465743, "rect reactive tooltip-trigger"),
+    ]
+    assert 'class="rect zero" transform="translate(0 -3)"' in svg  # drawn upwards from the axis
+    # Figures sit above their bars in dark text, never white on white.
+    axis = float(bars[1][0])
+    assert all(float(y) < float(bar_y) for (_x, y, _t), (bar_y, _h, _k) in zip(values, bars, strict=True))
+    assert float(values[1][1]) < axis and ".text-overlay .color-0 text{fill:#1a1a1a}" in svg
+    # The dash is explained on the chart, and screen readers hear both cases apart.
+    assert ">— : tuần không có hồ sơ giải quyết xong</text>" in svg
+    assert "Tuần từ 09/03/2026: 0/3 hồ sơ đúng hạn" in svg
+    assert "Tuần từ 16/03/2026: không có hồ sơ giải quyết xong;" in svg
+
+
+def test_a_chart_without_gaps_has_no_dash_nor_its_note():
+    points = [
+        RatePoint(start=date(2026, 3, 2), resolved=2, on_time=0),
+        RatePoint(start=date(2026, 3, 9), resolved=300, on_time=1),
     ]
     svg = str(on_time_chart("week", points, title="t"))
-    assert re.findall(r'class="value[^"]*"[^>]*>([^<]*)</text>', svg) == ["100%", ""]
-    assert "Tuần từ 09/03/2026: 0/3 hồ sơ đúng hạn" in svg
+    assert [text for _x, _y, text in VALUE.findall(svg)] == ["0%", "&lt;1%"]  # 1/300 is not "none on time"
+    assert "—" not in svg and "không có hồ sơ giải quyết xong" not in svg
+    # Without a period the gaps between the weeks that have results are still shown.
+    gap = str(on_time_chart("week", points[:1] + [RatePoint(date(2026, 3, 23), 1, 1)], title="t"))
+    assert [text for _x, _y, text in VALUE.findall(gap)] == ["0%", "—", "—", "100%"]
+
+
+def test_month_labels_are_short_and_carry_the_year_where_it_starts_or_changes():
+    assert charts._month_labels(charts._months_between(date(2025, 4, 1), date(2026, 3, 1))) == (
+        ["T4/25", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "T1/26", "T2", "T3"],
+        1,
+    )
+    # Two years of months do not fit side by side: every third month is shown, each with its year.
+    months = charts._months_between(date(2024, 4, 1), date(2026, 3, 1))
+    labels, step = charts._month_labels(months)
+    assert len(labels) == 24 and step == 3 and labels[:3] == ["T4/24", "T5/24", "T6/24"]
+
+
+class Month:
+    def __init__(self, month: str, received: int, resolved: int):
+        self.month, self.received, self.resolved = month, received, resolved
+
+
+def shown_labels(svg: str) -> list[tuple[float, str]]:
+    """The x-axis labels pygal drew (it leaves out the hidden minor ones), with their centres."""
+    return [
+        (float(x), text)
+        for x, text in re.findall(r'<text x="([\d.]+)" y="[\d.]+" class="(?:major)?">([^<]*)</text>', svg)
+        if not re.fullmatch(r"\d+", text)  # the y axis' counts
+    ]
+
+
+def assert_apart(labels: list[tuple[float, str]]) -> None:
+    """Neighbouring labels, centred on their x, leave at least LABEL_GAP between their estimated widths."""
+    for (left_x, left), (right_x, right) in zip(labels, labels[1:], strict=False):
+        room = right_x - left_x - (charts.label_width(left) + charts.label_width(right)) / 2
+        assert room >= charts.LABEL_GAP, f"{left!r} and {right!r} are {room:.1f} units apart"
+
+
+def test_public_monthly_chart_labels_every_month_without_overlap():
+    rows = [Month(f"{2025 + (n + 3) // 12}-{(n + 3) % 12 + 1:02d}", 10 + n, 8 + n) for n in range(12)]
+    svg = str(monthly_chart(rows, title="Sở Tư pháp"))
+    labels = shown_labels(svg)
+    assert [text for _x, text in labels] == [
+        "T4/25", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "T1/26", "T2", "T3"
+    ]  # fmt: skip
+    assert_apart(labels)
+    # The old "04/2025" labels on the same axis were 2 units apart, less than LABEL_GAP: the check can fail.
+    with pytest.raises(AssertionError, match="'04/2025' and '05/2025'"):
+        assert_apart([(x, f"{int(text[1:].split('/')[0]):02d}/2025") for x, text in labels[:2]])
+
+
+def test_a_long_monthly_on_time_chart_thins_its_labels_without_overlap():
+    months = charts._months_between(date(2024, 4, 1), date(2026, 3, 1))
+    points = [RatePoint(start=month, resolved=2, on_time=1) for month in months]
+    labels = shown_labels(str(on_time_chart("month", points, title="t")))
+    assert [text for _x, text in labels] == [
+        "T4/24", "T7/24", "T10/24", "T1/25", "T4/25", "T7/25", "T10/25", "T1/26",
+    ]  # fmt: skip
+    assert_apart(labels)
 
 
 def test_by_unit_chart_shows_a_score_out_of_the_points_that_were_computable():

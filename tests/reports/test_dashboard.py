@@ -1,6 +1,7 @@
 """The operations dashboard: its series on the March 2026 scenario (tests/reports/conftest.py), the page,
 and who may see it."""
 
+import re
 from datetime import date
 
 from motcua.reports.dashboard import (
@@ -109,3 +110,26 @@ def test_index766_by_unit_carries_the_computable_maximum(scenario):
     assert rows and all(row.maximum is not None and 0 <= row.maximum <= 100 for row in rows)
     assert any(row.maximum > 0 for row in rows)
     assert all(row.value <= row.maximum for row in rows)
+
+
+def test_on_time_chart_shows_a_zero_week_apart_from_a_week_without_results(client, scenario, w):
+    client.force_login(w.receiver)
+    response = client.get(URL, {"don_vi": "H12.99", "tu": "2026-03-01", "den": "2026-03-31"})
+    html = response.content.decode()
+    section = html[html.index('id="db-on-time"') :]
+    chart = section[: section.index("</svg>")]
+    weeks = re.findall(r'class="">(\d\d/\d\d)</text>', chart)
+    values = re.findall(r'class="value">([^<]*)</text>', chart)
+    # 1 March (a Sunday) and 30–31 March resolve nothing: a dash. "assisted" (16 Mar) and "extended" (24 Mar)
+    # are late, alone in their weeks: 0 %, with the stub on the axis — the two no longer look alike.
+    assert list(zip(weeks, values, strict=True)) == [
+        ("23/02", "—"),
+        ("02/03", "100%"),
+        ("09/03", "100%"),
+        ("16/03", "0%"),
+        ("23/03", "0%"),
+        ("30/03", "—"),
+    ]
+    assert chart.count('class="rect zero"') == 2
+    assert "— : tuần không có hồ sơ giải quyết xong</text>" in chart
+    assert "Tuần từ 30/03/2026: không có hồ sơ giải quyết xong." in chart

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pygal
 from django.utils.html import escape
@@ -41,7 +41,7 @@ _PATTERNS = (
 )
 
 
-def _style(colors: tuple[str, ...]) -> Style:
+def _style(colors: tuple[str, ...], value_colors: tuple[str, ...] | None = None) -> Style:
     return Style(
         colors=colors,
         font_family="system-ui, 'Segoe UI', Roboto, Arial, sans-serif",
@@ -56,7 +56,7 @@ def _style(colors: tuple[str, ...]) -> Style:
         legend_font_size=FONT_SIZE,
         value_font_size=FONT_SIZE,
         # On the hatched series a white halo (see _finish) keeps the dark figures readable over the strokes.
-        value_colors=("#ffffff", "#000000", "#000000", "#000000", "#000000"),
+        value_colors=value_colors or ("#ffffff", "#000000", "#000000", "#000000", "#000000"),
         opacity="1",
         opacity_hover="1",
     )
@@ -95,6 +95,13 @@ _HALO_CSS = (
     "</style>"
 )
 
+
+# The on-time chart prints its values above the bars; a halo keeps "0%" clear of the stub under it. Scoped to
+# its chart: on the others the first series has white figures, which a white halo would blur.
+_VALUE_HALO_CSS = (
+    "<style>#{id} text.value{{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}}</style>"
+)
+_SVG_ID = re.compile(r'<svg\b[^>]*?\bid="([^"]+)"')
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
 
@@ -149,6 +156,63 @@ def _label_step(count: int, room: int) -> int:
     return max(1, -(-count // room))
 
 
+# Label widths are estimated, not measured: 0.64 em per character is the widest digit of the sans fonts a
+# browser may pick for system-ui (DejaVu Sans; Segoe UI and Roboto are narrower), so an estimate that fits
+# fits on every screen. Labels keep half a character of white between them.
+CHARACTER_WIDTH = 0.64 * FONT_SIZE
+LABEL_GAP = FONT_SIZE / 2
+# The bar charts' plot area: the canvas less the y axis with its title and the margins.
+PLOT_WIDTH = WIDTH - 100
+
+
+def label_width(label: str) -> float:
+    return len(label) * CHARACTER_WIDTH
+
+
+def _month_label(month: date, *, with_year: bool) -> str:
+    return f"T{month.month}/{month:%y}" if with_year else f"T{month.month}"
+
+
+def _month_labels(months: list[date]) -> tuple[list[str], int]:
+    """Labels for consecutive months and how many months apart they are shown.
+
+    Twelve "04/2025" labels touch each other on a 720-unit canvas (issue #5), so a month is "T4" and only the
+    first month and each January carry the year ("T4/25 T5 … T12 T1/26 T2"), as on a calendar. When even
+    these do not fit (a long period), every n-th month is shown, each with its year."""
+    if not months:
+        return [], 1
+    slot = PLOT_WIDTH / len(months)
+    short = [
+        _month_label(month, with_year=position == 0 or month.month == 1)
+        for position, month in enumerate(months)
+    ]
+    if all(
+        (label_width(left) + label_width(right)) / 2 + LABEL_GAP <= slot
+        for left, right in zip(short, short[1:], strict=False)
+    ):
+        return short, 1
+    # Every label carries its year: pygal picks the shown labels by their text, which must then be unique.
+    full = [_month_label(month, with_year=True) for month in months]
+    step = max(1, -(-(max(map(label_width, full)) + LABEL_GAP) // slot))
+    return full, int(step)
+
+
+def _thinning_step(labels: list[str]) -> int:
+    """Show every n-th of these labels so that neighbours never overlap on the plot."""
+    if not labels:
+        return 1
+    slot = PLOT_WIDTH / len(labels)
+    return max(1, int(-(-(max(map(label_width, labels)) + LABEL_GAP) // slot)))
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def received_per_day_chart(series: dict[str, list], *, title: str, show_title: bool = True) -> SafeString:
     """`show_title=False` when the page shows the title as a heading: it then wraps on a phone, where a
     title drawn on the canvas would be cut off by the sideways scroll."""
@@ -183,30 +247,86 @@ def received_per_day_chart(series: dict[str, list], *, title: str, show_title: b
     return _finish(chart.render(is_unicode=True), title=title, description=description, extra_css=_HALO_CSS)
 
 
+def _period_starts(granularity: str, first: date, last: date) -> list[date]:
+    if granularity == "week":
+        monday = first - timedelta(days=first.weekday())
+        return [monday + timedelta(weeks=n) for n in range((last - monday).days // 7 + 1)]
+    return _months_between(first, last)
+
+
+def _rate_text(value) -> str:
+    # "0%" is kept for a true zero: a rate such as 1/300 must not read as none on time.
+    return "<1%" if 0 < value < 0.5 else f"{value:.0f}%"
+
+
+NO_RESOLVED = "—"
+# A 0 % bar has no height: this stub on the axis shows that the period was counted, under its "0%".
+_ZERO_STUB = 3
+
+
 def on_time_chart(
-    granularity: str, points: list[RatePoint], *, title: str, show_title: bool = True
+    granularity: str,
+    points: list[RatePoint],
+    *,
+    title: str,
+    show_title: bool = True,
+    period: tuple[date, date] | None = None,
 ) -> SafeString:
+    """The on-time rate per week or month. A period in which no dossier was resolved has no rate: it shows a
+    dash ("—", explained under the axis), while a 0 % period shows a stub on the axis with "0%" above it, so
+    the two never look alike (issue #5). `period` (first and last day) adds the weeks or months that
+    `on_time_rate_over_time` leaves out because nothing was resolved in them."""
+    by_start = {point.start: point for point in points}
+    if period is not None or by_start:
+        first = period[0] if period is not None else min(by_start)
+        last = period[1] if period is not None else max(by_start)
+        starts = sorted(set(_period_starts(granularity, first, last)) | set(by_start))
+        points = [by_start.get(start) or RatePoint(start=start, resolved=0, on_time=0) for start in starts]
     prefix = _prefix()
-    step = _label_step(len(points), 12)
+    if granularity == "week":
+        labels = [f"{point.start:%d/%m}" for point in points]
+        step = _thinning_step(labels)
+    else:
+        labels, step = _month_labels([point.start for point in points])
+    has_gaps = any(point.rate is None for point in points)
     chart = pygal.Bar(
-        **_config(prefix, 1),
+        **{
+            **_config(prefix, 1),
+            # Every rate sits above its bar in dark text: a low bar has no room for it inside.
+            "style": _style((f"url(#{prefix}-0)",), value_colors=("#1a1a1a",)),
+        },
         height=320,
         range=(0, 100),
         y_title="%",
         show_legend=False,
         show_minor_x_labels=step == 1,
         x_labels_major_every=step if step > 1 else None,
-        # White on the bar, so only where the bar is tall enough; a 0 % week is read from the description.
-        formatter=lambda value, chart: f"{value:.0f}%" if _fits_in_bar(value, chart) else "",
+        print_values_position="top",
+        margin_top=FONT_SIZE + 14,  # room for the "100%" above a full bar
+        formatter=_rate_text,
+        x_title=(
+            (
+                _("— : tuần không có hồ sơ giải quyết xong")
+                if granularity == "week"
+                else _("— : tháng không có hồ sơ giải quyết xong")
+            )
+            if has_gaps
+            else None
+        ),
     )
     chart.title = title if show_title else None
-    chart.x_labels = [
-        (f"{point.start:%d/%m}" if granularity == "week" else f"{point.start:%m/%Y}") for point in points
-    ]
-    chart.add(
-        _("Tỷ lệ đúng hạn"),
-        [round(point.rate * 100, 1) if point.rate is not None else None for point in points],
-    )
+    chart.x_labels = labels
+    values: list = []
+    for point in points:
+        rate = point.rate
+        if rate is None:
+            values.append({"value": 0, "formatter": lambda value: NO_RESOLVED})
+        elif rate == 0:
+            stub = {"height": _ZERO_STUB, "transform": f"translate(0 -{_ZERO_STUB})", "class": "rect zero"}
+            values.append({"value": 0, "node": stub})
+        else:
+            values.append(round(rate * 100, 1))
+    chart.add(_("Tỷ lệ đúng hạn"), values)
     parts = []
     for point in points:
         when = (
@@ -214,12 +334,21 @@ def on_time_chart(
             if granularity == "week"
             else _("Tháng %(month)s") % {"month": f"{point.start:%m/%Y}"}
         )
-        parts.append(
-            _("%(when)s: %(on_time)s/%(resolved)s hồ sơ đúng hạn")
-            % {"when": when, "on_time": point.on_time, "resolved": point.resolved}
-        )
-    description = "; ".join(parts) + "." if parts else _("Chưa có hồ sơ giải quyết xong trong kỳ.")
-    return _finish(chart.render(is_unicode=True), title=title, description=description)
+        if point.resolved:
+            parts.append(
+                _("%(when)s: %(on_time)s/%(resolved)s hồ sơ đúng hạn")
+                % {"when": when, "on_time": point.on_time, "resolved": point.resolved}
+            )
+        else:
+            parts.append(_("%(when)s: không có hồ sơ giải quyết xong") % {"when": when})
+    if any(point.resolved for point in points):
+        description = "; ".join(parts) + "."
+    else:
+        description = _("Chưa có hồ sơ giải quyết xong trong kỳ.")
+    svg = chart.render(is_unicode=True)
+    svg_id = _SVG_ID.match(svg)
+    halo = _VALUE_HALO_CSS.format(id=svg_id.group(1)) if svg_id else ""
+    return _finish(svg, title=title, description=description, extra_css=halo)
 
 
 # --- per-unit bars ------------------------------------------------------------------------------------------
@@ -315,9 +444,17 @@ def by_unit_chart(
 def monthly_chart(rows, *, title: str) -> SafeString:
     """Received and resolved per month (public unit page)."""
     prefix = _prefix()
-    chart = pygal.Bar(**_config(prefix, 2), height=340, y_title=_("Số hồ sơ"), formatter=_count_in_bar)
+    labels, step = _month_labels([date.fromisoformat(f"{row.month}-01") for row in rows])
+    chart = pygal.Bar(
+        **_config(prefix, 2),
+        height=340,
+        y_title=_("Số hồ sơ"),
+        formatter=_count_in_bar,
+        show_minor_x_labels=step == 1,
+        x_labels_major_every=step if step > 1 else None,
+    )
     chart.title = title
-    chart.x_labels = [f"{row.month[5:]}/{row.month[:4]}" for row in rows]
+    chart.x_labels = labels
     chart.y_labels = _count_axis(max((max(row.received, row.resolved) for row in rows), default=0))
     received, resolved = pgettext("received at", "Tiếp nhận"), _("Đã giải quyết")
     chart.add(received, [row.received or None for row in rows])

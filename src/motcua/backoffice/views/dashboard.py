@@ -98,7 +98,10 @@ def _figures(result, *, date_from: date, date_to: date) -> dict:
         "received_chart": charts.received_per_day_chart(
             received_per_day(**period), title=titles["received"], **untitled
         ),
-        "on_time_chart": charts.on_time_chart(granularity, points, title=titles["on_time"], **untitled),
+        # The whole period, so that a week without any resolved dossier shows as such instead of vanishing.
+        "on_time_chart": charts.on_time_chart(
+            granularity, points, title=titles["on_time"], period=(date_from, date_to), **untitled
+        ),
         "overdue_chart": charts.by_unit_chart(
             overdue, title=titles["overdue"], series_label=_("Quá hạn"), **untitled
         )
