@@ -62,6 +62,7 @@ def test_chart_words_are_translated():
     days = [date(2026, 3, 2), date(2026, 3, 3)]
     series = {"days": days, "counter": [1, 2], "postal": [0, 1], "online": [0, 0], "assisted_online": [0, 0]}
     points = [RatePoint(start=date(2026, 3, 2), resolved=4, on_time=3)]
+    march = RatePoint(start=date(2026, 3, 1), resolved=4, on_time=3)
 
     class Month:
         month, received, resolved = "2026-03", 5, 4
@@ -69,6 +70,10 @@ def test_chart_words_are_translated():
     with translation.override("en"):
         received = str(received_per_day_chart(series, title="t"))
         on_time = str(on_time_chart("week", points, title="t"))
+        gaps = str(on_time_chart("week", points, title="t", period=(date(2026, 3, 2), date(2026, 3, 9))))
+        month_gaps = str(
+            on_time_chart("month", [march], title="t", period=(date(2026, 2, 1), date(2026, 3, 31)))
+        )
         empty = str(on_time_chart("month", [], title="t"))
         monthly = str(monthly_chart([Month()], title="t"))
         bars = str(by_unit_chart([UnitCount("H12", "X", None)], title="t", series_label="s"))
@@ -76,6 +81,14 @@ def test_chart_words_are_translated():
     assert "Số hồ sơ" not in received and "hình thức" not in received
     assert "Week from 02/03/2026: 3/4 dossiers on time." in on_time
     assert "No dossier was resolved in the period." in empty
+    assert (
+        ">— : week without any resolved dossier</text>" in gaps
+        and "Week from 09/03/2026: no dossier resolved" in gaps
+    )
+    assert (
+        ">— : month without any resolved dossier</text>" in month_gaps
+        and "Month 02/2026: no dossier" in month_gaps
+    )
     assert "2026-03: 5 received, 4 resolved." in monthly and ">Received</text>" in monthly
     assert "not calculated" in bars
 
