@@ -150,3 +150,19 @@ def test_wrong_current_passwords_refuse_the_change_for_that_account(client, sett
         assert change_password(client, PASSWORD)["Location"] == "/tai-khoan/"
     citizen.refresh_from_db()
     assert citizen.check_password(NEW_PASSWORD)
+
+
+def test_the_account_deletion_page_shares_the_limit(client, settings):
+    """Deleting one's account asks the password too: the same count, or it would be the guessing page."""
+    settings.MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER = 2
+    citizen = UserFactory(email="hoa@example.vn", is_email_verified=True)
+    client.force_login(citizen)
+    assert change_password(client, "123456").status_code == 200
+    wrong = client.post("/tai-khoan/xoa-tai-khoan/", {"password": "matkhau"})
+    assert wrong.status_code == 422
+    assert "Mật khẩu không đúng." in wrong.content.decode()
+    refused = client.post("/tai-khoan/xoa-tai-khoan/", {"password": PASSWORD})
+    assert refused.status_code == 429
+    assert PASSWORD_REFUSAL in refused.content.decode()
+    citizen.refresh_from_db()
+    assert citizen.is_active and citizen.check_password(PASSWORD)

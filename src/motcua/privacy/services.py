@@ -363,6 +363,7 @@ def account_delete(*, user, password: str) -> AccountDeletion:
     centre's work; their link to the account is cut. Refused while a dossier is being handled or an
     appointment is to come, and for staff accounts (managed by the administrator)."""
     from motcua.accounts.models import ApiToken, ExternalIdentity, VerificationCode
+    from motcua.accounts.services import current_password_matches
     from motcua.appointments.models import Appointment
     from motcua.docstore.models import StoredDocument
     from motcua.dossiers.enums import Status
@@ -378,7 +379,9 @@ def account_delete(*, user, password: str) -> AccountDeletion:
             _("Tài khoản chưa có mật khẩu: hãy đặt mật khẩu trước, rồi dùng nó để xác nhận xóa tài khoản."),
             details={"password": _("Chưa có mật khẩu.")},
         )
-    if not password or not user.check_password(password):
+    # Wrong answers share the password change's limit per account: a session left open must not become a way
+    # to guess the password (RateLimited, 429).
+    if not password or not current_password_matches(user=user, password=password, field="password"):
         raise ValidationFailed(_("Mật khẩu không đúng."), details={"password": _("Mật khẩu không đúng.")})
     blockers = account_deletion_blockers(user=user)
     if blockers:

@@ -149,11 +149,12 @@ def password_set_with_code(*, code_id: int | None, password: str) -> User:
     return user
 
 
-def user_password_change(*, user: User, current_password: str, new_password: str) -> User:
-    """Change one's own password; the current one is asked. MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER wrong
-    current passwords within MOTCUA_LOGIN_LOCK_MINUTES refuse further changes of that account until the window
-    ends (RateLimited), even with the right password: whoever holds a forgotten session on a shared PC must not
-    be able to guess the password here, where the sign-in lockout does not apply."""
+def current_password_matches(*, user: User, password: str, field: str = "current_password") -> bool:
+    """Whether `password` is the signed-in user's own, for the pages that ask it again (password change,
+    account deletion). MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER wrong answers within MOTCUA_LOGIN_LOCK_MINUTES
+    refuse that account's further answers until the window ends (RateLimited, reported on `field`), even the
+    right one: whoever holds a forgotten session on a shared PC must not be able to guess the password here,
+    where the sign-in lockout does not apply."""
     window = settings.MOTCUA_LOGIN_LOCK_MINUTES * 60
     limit = settings.MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER
     key = str(user.pk)
@@ -162,10 +163,17 @@ def user_password_change(*, user: User, current_password: str, new_password: str
             "Bạn đã nhập sai mật khẩu hiện tại quá nhiều lần. Vui lòng thử lại sau "
             f"{settings.MOTCUA_LOGIN_LOCK_MINUTES} phút."
         )
-        raise RateLimited(message, details={"current_password": [message]})
-    if not user.check_password(current_password or ""):
-        rate_limit_hit(scope="password-change-fail", key=key, limit=limit, window_seconds=window)
-        logger.info("wrong current password on password change", extra={"user_id": user.pk})
+        raise RateLimited(message, details={field: [message]})
+    if user.check_password(password or ""):
+        return True
+    rate_limit_hit(scope="password-change-fail", key=key, limit=limit, window_seconds=window)
+    logger.info("wrong current password", extra={"user_id": user.pk})
+    return False
+
+
+def user_password_change(*, user: User, current_password: str, new_password: str) -> User:
+    """Change one's own password; the current one is asked (limited: `current_password_matches`)."""
+    if not current_password_matches(user=user, password=current_password):
         message = "Mật khẩu hiện tại không đúng."
         raise ValidationFailed(message, details={"current_password": [message]})
     password_check(new_password, user, field="new_password")
