@@ -110,3 +110,64 @@ def test_openapi_document_is_served(client):
     ):
         assert path in paths
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def _dossier_with_two_steps():
+    from datetime import datetime, timedelta
+
+    import time_machine
+
+    from motcua.dossiers.services import dossier_intake, dossier_transition
+    from motcua.workcal.calendar import LOCAL_TZ
+    from tests.factories import dossier_world, intake_data
+
+    now = datetime(2026, 3, 2, 8, 0, tzinfo=LOCAL_TZ)
+    with time_machine.travel(now, tick=False) as clock:
+        w = dossier_world()
+        dossier = dossier_intake(data=intake_data(w), actor=w.receiver)
+        clock.move_to(now + timedelta(hours=1))
+        dossier_transition(dossier=dossier, action="transfer", actor=w.receiver)
+    return dossier
+
+
+def test_public_status_is_one_query_with_the_steps_in_order(client, django_assert_num_queries):
+    # The busiest public read (issue #7): one indexed query for the dossier, its procedure and its steps, and
+    # nothing for session, user or messages on an anonymous call. A second query here fails this test.
+    dossier = _dossier_with_two_steps()
+    with django_assert_num_queries(1):
+        response = client.get(f"/api/v1/public/status/{dossier.code}", {"phone": "5678"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["code"] == dossier.code
+    assert body["status"] == "processing"
+    assert body["status_label"] == "Đang xử lý"
+    assert body["procedure_name"] == "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân"
+    assert body["applicant_initials"] == "N. T. H."
+    assert body["received_at"] == "2026-03-02T08:00:00+07:00"
+    assert body["due_at"] == "2026-03-05T08:00:00+07:00"
+    assert body["result_ready_at"] is None and body["returned_at"] is None
+    assert body["steps"] == [
+        {
+            "name": "Tiếp nhận hồ sơ",
+            "unit": "Trung tâm Phục vụ hành chính công tỉnh Cà Mau",
+            "started_at": "2026-03-02T08:00:00+07:00",
+            "finished_at": "2026-03-02T09:00:00+07:00",
+        },
+        {
+            "name": "Phân công xử lý",
+            "unit": "Sở Tư pháp",
+            "started_at": "2026-03-02T09:00:00+07:00",
+            "finished_at": None,
+        },
+    ]
+    assert "Nguyễn" not in response.content.decode()
+
+
+def test_public_status_refusals_cost_one_query_or_none(client, django_assert_num_queries):
+    dossier = _dossier_with_two_steps()
+    with django_assert_num_queries(1):
+        wrong = client.get(f"/api/v1/public/status/{dossier.code}", {"phone": "0000"})
+    with django_assert_num_queries(0):  # not a code at all: no query
+        malformed = client.get("/api/v1/public/status/khong-phai-ma", {"phone": "5678"})
+    assert wrong.status_code == malformed.status_code == 404
+    assert wrong.json() == malformed.json()

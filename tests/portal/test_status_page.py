@@ -62,3 +62,25 @@ def test_vietnamese_first_whatever_the_browser_asks(client):
     assert page["Content-Language"] == "vi"
     client.post("/i18n/setlang/", {"language": "en", "next": "/thu-tuc/"})
     assert client.get("/thu-tuc/")["Content-Language"] == "en"
+
+
+def test_status_page_reads_the_dossier_and_its_result_in_two_queries(
+    client, dossier, django_assert_num_queries
+):
+    # One read of the dossier with its steps, one for an electronic result: an anonymous visitor costs no
+    # session or user query, and the province in the header comes from the cache once a page has read it.
+    # More queries here mean the lookup slid back to the ORM's per-relation reads.
+    client.get("/tra-cuu/")
+    with django_assert_num_queries(2):
+        page = client.post("/tra-cuu/", {"ma": dossier.code, "so": "5678"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Thủ tục cấp Giấy xác nhận tình trạng hôn nhân" in body
+    assert (
+        "Trung tâm Phục vụ hành chính công tỉnh Cà Mau" in body
+    )  # where it was received, and the step's unit
+    assert "08:00 02/03/2026" in body
+    assert "Đang thực hiện" in body
+    with django_assert_num_queries(1):
+        wrong = client.post("/tra-cuu/", {"ma": dossier.code, "so": "0000"})
+    assert wrong.status_code == 404

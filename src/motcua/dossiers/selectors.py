@@ -3,15 +3,17 @@ clocks, never stored."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.catalog.enums import StepUnitMode
-from motcua.catalog.models import ProcessStep
+from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import process_for_unit
 from motcua.core.exceptions import NotFound
 from motcua.core.text import fold
@@ -260,3 +262,100 @@ def dossier_public_status(*, code: str, phone_last4: str) -> Dossier:
     if dossier is None:
         raise NotFound("Không tìm thấy hồ sơ với mã và số điện thoại đã nhập.")
     return dossier
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    name: str
+    unit_name: str
+    started_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the public status lookup shows, and nothing else: the applicant's initials, never the name."""
+
+    id: int
+    code: str
+    status: str
+    procedure_name: str
+    receiving_unit_name: str
+    applicant_initials: str
+    received_at: datetime | None
+    due_at: datetime | None
+    result_ready_at: datetime | None
+    returned_at: datetime | None
+    steps: tuple[PublicStep, ...]
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+
+@functools.cache
+def _public_status_sql() -> str:
+    # Written once from the models' own table and column names: the lookup is the busiest public read, and
+    # compiling the equivalent ORM query (five joins, every dossier column) cost more than the rest of the
+    # request together (docs/performance.md, issue #7).
+    q = connection.ops.quote_name
+
+    def col(model, field: str) -> str:
+        return q(model._meta.get_field(field).column)
+
+    d, v, u, s = (q(m._meta.db_table) for m in (Dossier, ProcedureVersion, Unit, DossierStep))
+    return (
+        f"SELECT d.{col(Dossier, 'id')}, d.{col(Dossier, 'code')}, d.{col(Dossier, 'status')}, "
+        f"d.{col(Dossier, 'applicant_phone')}, d.{col(Dossier, 'applicant_name')}, "
+        f"d.{col(Dossier, 'received_at')}, d.{col(Dossier, 'due_at')}, d.{col(Dossier, 'result_ready_at')}, "
+        f"d.{col(Dossier, 'returned_at')}, v.{col(ProcedureVersion, 'name')}, ru.{col(Unit, 'name')}, "
+        f"s.{col(DossierStep, 'name')}, su.{col(Unit, 'name')}, s.{col(DossierStep, 'started_at')}, "
+        f"s.{col(DossierStep, 'finished_at')} "
+        f"FROM {d} d "
+        f"INNER JOIN {v} v ON v.{col(ProcedureVersion, 'id')} = d.{col(Dossier, 'procedure_version')} "
+        f"INNER JOIN {u} ru ON ru.{col(Unit, 'id')} = d.{col(Dossier, 'receiving_unit')} "
+        f"LEFT JOIN {s} s ON s.{col(DossierStep, 'dossier')} = d.{col(Dossier, 'id')} "
+        f"LEFT JOIN {u} su ON su.{col(Unit, 'id')} = s.{col(DossierStep, 'unit')} "
+        f"WHERE d.{col(Dossier, 'code')} = %s "
+        f"ORDER BY s.{col(DossierStep, 'started_at')}, s.{col(DossierStep, 'id')}"
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # PostgreSQL returns aware instants; SQLite's raw rows are naive UTC (the ORM would have converted them).
+    if value is not None and timezone.is_naive(value):
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def dossier_public_progress(*, code: str, phone_last4: str) -> PublicStatus:
+    """The public status of a dossier from one indexed read (the unique code) with only the shown columns.
+    The same rule as `dossier_public_status`: a wrong phone gets exactly the answer an unknown code gets."""
+    code = (code or "").strip().upper()
+    digits = re.sub(r"\D", "", phone_last4 or "")
+    rows = []
+    if CODE_PATTERN.match(code) and len(digits) == 4:
+        with connection.cursor() as cursor:
+            cursor.execute(_public_status_sql(), [code])
+            rows = cursor.fetchall()
+    if not rows or not re.sub(r"\D", "", rows[0][3] or "").endswith(digits):
+        raise NotFound("Không tìm thấy hồ sơ với mã và số điện thoại đã nhập.")
+    first = rows[0]
+    return PublicStatus(
+        id=first[0],
+        code=first[1],
+        status=first[2],
+        applicant_initials=initials(first[4]),
+        received_at=_aware(first[5]),
+        due_at=_aware(first[6]),
+        result_ready_at=_aware(first[7]),
+        returned_at=_aware(first[8]),
+        procedure_name=first[9],
+        receiving_unit_name=first[10],
+        steps=tuple(
+            PublicStep(
+                name=row[11], unit_name=row[12], started_at=_aware(row[13]), finished_at=_aware(row[14])
+            )
+            for row in rows
+            if row[11] is not None
+        ),
+    )

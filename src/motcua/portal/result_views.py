@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.backoffice.uploads import upload_check, upload_sniff
 from motcua.core.exceptions import NotFound
 from motcua.core.ratelimit import client_ip, rate_limit_hit
-from motcua.dossiers.results import dossier_result_by_sha256, dossier_result_for_owner, dossier_result_of
+from motcua.dossiers.results import dossier_result_by_sha256, dossier_result_for_owner
 
 from .views import status_lookup_context
 
@@ -52,9 +52,8 @@ def result_download_by_code(request):
         # A refusal page links back here (language switch, sign-in): the status page is where to go.
         return redirect("portal:status_lookup")
     context, status = status_lookup_context(request)
-    dossier = context.get("dossier")
-    if dossier is not None:
-        result = dossier_result_of(dossier)
+    if context.get("dossier") is not None:
+        result = context["result"]
         response = _file(result) if result is not None else None
         if response is not None:
             return response

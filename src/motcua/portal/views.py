@@ -97,7 +97,7 @@ def status_lookup_context(request) -> tuple[dict, int]:
     from django.utils import timezone
 
     from motcua.core.ratelimit import client_ip, rate_limit_hit
-    from motcua.dossiers.selectors import dossier_public_status, initials
+    from motcua.dossiers.selectors import dossier_public_progress
 
     code = (request.POST.get("ma") or request.GET.get("ma") or "").strip().upper()
     digits = (request.POST.get("so") or "").strip()
@@ -120,7 +120,7 @@ def status_lookup_context(request) -> tuple[dict, int]:
                 status = 429
             else:
                 try:
-                    dossier = dossier_public_status(code=code, phone_last4=digits)
+                    dossier = dossier_public_progress(code=code, phone_last4=digits)
                 except NotFound:
                     errors["ma"] = _(
                         "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập. Kiểm tra lại mã hồ sơ "
@@ -131,9 +131,9 @@ def status_lookup_context(request) -> tuple[dict, int]:
     if dossier is not None:
         from motcua.dossiers.results import dossier_result_of
 
-        context["initials"] = initials(dossier.applicant_name)
-        context["steps"] = dossier.steps.select_related("unit").order_by("started_at", "id")
+        context["initials"] = dossier.applicant_initials
+        context["steps"] = dossier.steps
         # The download form posts the same code and digits again (in the body, never in a link).
-        context["result"] = dossier_result_of(dossier)
+        context["result"] = dossier_result_of(dossier.id)
         context["digits"] = digits
     return context, status

@@ -582,30 +582,30 @@ class PublicStatusOut(Schema):
     steps: list[PublicStepOut]
 
 
-def public_status_out(dossier: Dossier) -> dict:
+def public_status_out(progress: selectors.PublicStatus) -> dict:
     return {
-        "code": dossier.code,
-        "status": dossier.status,
-        "status_label": dossier.get_status_display(),
-        "procedure_name": dossier.procedure_version.name,
-        "applicant_initials": selectors.initials(dossier.applicant_name),
-        "received_at": _local(dossier.received_at),
-        "due_at": _local(dossier.due_at),
-        "result_ready_at": _local(dossier.result_ready_at),
-        "returned_at": _local(dossier.returned_at),
+        "code": progress.code,
+        "status": progress.status,
+        "status_label": progress.get_status_display(),
+        "procedure_name": progress.procedure_name,
+        "applicant_initials": progress.applicant_initials,
+        "received_at": _local(progress.received_at),
+        "due_at": _local(progress.due_at),
+        "result_ready_at": _local(progress.result_ready_at),
+        "returned_at": _local(progress.returned_at),
         "steps": [
             {
-                "name": s.name,
-                "unit": s.unit.name,
-                "started_at": _local(s.started_at),
-                "finished_at": _local(s.finished_at),
+                "name": step.name,
+                "unit": step.unit_name,
+                "started_at": _local(step.started_at),
+                "finished_at": _local(step.finished_at),
             }
-            for s in dossier.steps.select_related("unit").order_by("started_at", "id")
+            for step in progress.steps
         ],
     }
 
 
-def public_status_lookup(request, code: str, phone: str) -> Dossier:
+def public_status_lookup(request, code: str, phone: str) -> selectors.PublicStatus:
     """Shared by the API and the /tra-cuu page: rate limited per client, same answer for unknown and wrong."""
     if rate_limit_hit(
         scope="status",
@@ -616,7 +616,7 @@ def public_status_lookup(request, code: str, phone: str) -> Dossier:
         from motcua.core.exceptions import RateLimited
 
         raise RateLimited("Bạn tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.")
-    return selectors.dossier_public_status(code=code, phone_last4=phone)
+    return selectors.dossier_public_progress(code=code, phone_last4=phone)
 
 
 @public_router.get("/status/{code}", response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)

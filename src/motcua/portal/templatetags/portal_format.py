@@ -4,6 +4,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.core.cache import cache
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -179,6 +180,10 @@ def step_unit(step) -> str:
     return step.get_unit_mode_display()
 
 
+PROVINCE_CACHE_KEY = "portal:site_province"
+PROVINCE_CACHE_SECONDS = 300
+
+
 @register.simple_tag(takes_context=True)
 def site_province(context) -> str:
     """The name of the province this deployment serves: its root unit (DESIGN §1, one province per site)."""
@@ -186,12 +191,17 @@ def site_province(context) -> str:
     cached = getattr(request, "_motcua_province", None) if request is not None else None
     if cached is not None:
         return cached
-    name = (
-        Unit.objects.filter(kind=UnitKind.PROVINCE, parent__isnull=True)
-        .order_by("id")
-        .values_list("name", flat=True)
-        .first()
-    ) or ""
+    # Every page shows it, the status lookup included: read from the shared cache rather than the database
+    # at each page (a renamed province shows within PROVINCE_CACHE_SECONDS).
+    name = cache.get(PROVINCE_CACHE_KEY)
+    if name is None:
+        name = (
+            Unit.objects.filter(kind=UnitKind.PROVINCE, parent__isnull=True)
+            .order_by("id")
+            .values_list("name", flat=True)
+            .first()
+        ) or ""
+        cache.set(PROVINCE_CACHE_KEY, name, PROVINCE_CACHE_SECONDS)
     if request is not None:
         request._motcua_province = name
     return name
