@@ -99,6 +99,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Persistent connections: a web worker keeps its database connection between requests instead of opening one
+# per request, whose cost (a PostgreSQL backend forked, authenticated, its catalogue caches cold) was larger
+# than the public status lookup's own query (docs/performance.md, issue #7). 0 gives one per request again;
+# the health check replaces a connection the server or PgBouncer closed meanwhile instead of failing a request.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if os.environ.get("MOTCUA_TEST_DB_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = os.environ["MOTCUA_TEST_DB_NAME"]
