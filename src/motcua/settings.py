@@ -252,7 +252,8 @@ MOTCUA_UPLOAD_MAX_PDF_INFLATED_BYTES = int(
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        # Django's RedisCache with one Redis client per process instead of one per call (core/redis_cache.py).
+        {"BACKEND": "motcua.core.redis_cache.SharedClientRedisCache", "LOCATION": os.environ["REDIS_URL"]}
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -171,3 +171,55 @@ def test_public_status_refusals_cost_one_query_or_none(client, django_assert_num
         malformed = client.get("/api/v1/public/status/khong-phai-ma", {"phone": "5678"})
     assert wrong.status_code == malformed.status_code == 404
     assert wrong.json() == malformed.json()
+
+
+def test_public_status_rate_limit_on_redis_counts_in_one_shared_client(client):
+    # Production counts in Redis (one INCR script per lookup, one client per process): the same answers as
+    # the memory cache of the other tests, and the counter expires with its window.
+    import os
+    import uuid
+    from datetime import datetime
+
+    import time_machine
+
+    from motcua.workcal.calendar import LOCAL_TZ
+
+    redis = pytest.importorskip("redis")
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from motcua.core.ratelimit import rate_limit_reached
+
+    url = os.environ.get("MOTCUA_TEST_REDIS_CACHE_URL", "redis://127.0.0.1:6379/12")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis unreachable at {url}")
+    dossier = _dossier_with_two_steps()
+    prefix = f"motcua-test-{uuid.uuid4().hex[:12]}"
+    cache_setting = {
+        "default": {
+            "BACKEND": "motcua.core.redis_cache.SharedClientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    # A frozen clock: the counts and rate_limit_reached must fall in the same one-minute window.
+    frozen = time_machine.travel(datetime(2026, 3, 3, 8, 0, 30, tzinfo=LOCAL_TZ), tick=False)
+    with frozen, override_settings(CACHES=cache_setting, MOTCUA_STATUS_RATE_PER_MINUTE=3):
+        backend = caches["default"]
+        try:
+            statuses = [
+                client.get(f"/api/v1/public/status/{dossier.code}", {"phone": "5678"}).status_code
+                for _ in range(5)
+            ]
+            assert backend._cache.get_client(write=True) is backend._cache.get_client()
+            keys = backend._cache.get_client().keys(f"{prefix}:*")
+            assert len(keys) == 1
+            assert 60 < backend._cache.get_client().ttl(keys[0]) <= 65
+            assert rate_limit_reached(scope="status", key="127.0.0.1", limit=5, window_seconds=60)
+            assert not rate_limit_reached(scope="status", key="127.0.0.1", limit=6, window_seconds=60)
+        finally:
+            for key in backend._cache.get_client().keys(f"{prefix}:*"):
+                backend._cache.get_client().delete(key)
+    assert statuses == [200, 200, 200, 429, 429]
