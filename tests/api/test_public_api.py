@@ -161,6 +161,12 @@ def test_public_status_is_one_query_with_the_steps_in_order(client, django_asser
         },
     ]
     assert "Nguyễn" not in response.content.decode()
+    # The endpoint renders its dict without ninja's validation: it must still be exactly the documented schema.
+    from motcua.api.routers.dossiers import PublicStatusOut
+
+    assert PublicStatusOut.model_validate(body).model_dump(mode="json") == body
+    assert list(body) == list(PublicStatusOut.model_fields)
+    assert list(body["steps"][0]) == ["name", "unit", "started_at", "finished_at"]
 
 
 def test_public_status_refusals_cost_one_query_or_none(client, django_assert_num_queries):
