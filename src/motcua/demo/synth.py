@@ -20,8 +20,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import queue
 import random
 import sys
+import threading
 import time as monotonic
 from bisect import bisect_right
 from collections import Counter
@@ -304,8 +306,15 @@ def _timeliness(axes: _Axes, finished: np.ndarray, due: np.ndarray) -> np.ndarra
 
 # --- column arrays → tables ------------------------------------------------------------------------------------
 def _ts(epoch: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """UTC instants without a zone: Arrow writes those ~18× faster than zoned ones, and the COPY session runs
+    in UTC (`_Writer._copy`)."""
     micros = epoch.astype(np.int64) * 1_000_000
-    return pa.array(micros, type=pa.timestamp("us", tz="UTC"), mask=None if valid is None else ~valid)
+    return pa.array(micros, type=pa.timestamp("us"), mask=None if valid is None else ~valid)
+
+
+def _iso(epoch: np.ndarray) -> pa.Array:
+    """'YYYY-MM-DDTHH:MM:SS' of whole-second epochs (a cast: strftime is ten times slower)."""
+    return pc.replace_substring(pc.cast(pa.array(epoch, type=pa.timestamp("s")), pa.string()), " ", "T")
 
 
 def _ids(values: np.ndarray) -> pa.Array:
@@ -316,9 +325,14 @@ def _text(values) -> pa.Array:
     return pa.array(values, type=pa.string())
 
 
-def _date_strings(days: np.ndarray, fmt: str) -> pa.Array:
-    stamps = pa.array(days.astype(np.int64) * 86400, type=pa.timestamp("s"))
-    return pc.strftime(stamps, format=fmt)
+def _yymmdd(days: np.ndarray) -> pa.Array:
+    """'yymmdd' of days since 1970-01-01."""
+    stamp = days.astype("datetime64[D]")
+    year = stamp.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = stamp.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (stamp - stamp.astype("datetime64[M]")).astype(np.int64) + 1
+    number = (year % 100) * 10000 + month * 100 + day
+    return pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 6, "0")
 
 
 def _table(model, columns: dict, length: int) -> pa.Table:
@@ -338,31 +352,72 @@ def _columns(model) -> list[str]:
 
 
 class _Writer:
-    """PostgreSQL: CSV through COPY (one CSV per table and batch, sent by a background thread so that the
-    next batch is computed while the server stores this one). Elsewhere: bulk_create."""
+    """PostgreSQL: CSV through COPY, sent by a background thread on the same connection (and transaction), so
+    that the next batch is computed while the server stores this one. Elsewhere: bulk_create."""
 
     def __init__(self) -> None:
         self.postgres = connection.vendor == "postgresql"
+        self._queue: queue.Queue | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def write(self, model, table: pa.Table) -> None:
         if table.num_rows == 0:
             return
-        if self.postgres:
-            self._copy(model._meta.db_table, table)
-        else:
+        if not self.postgres:
             self._bulk(model, table)
+            return
+        if self._thread is None:
+            connection.ensure_connection()
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL TIME ZONE 'UTC'")  # the instants are written without a zone
+            self._queue = queue.Queue(maxsize=8)
+            self._thread = threading.Thread(target=self._run, args=(connection.connection,), daemon=True)
+            self._thread.start()
+        self._raise()
+        self._queue.put((model._meta.db_table, table))
 
-    def _copy(self, db_table: str, table: pa.Table) -> None:
-        from psycopg.copy import QueuedLibpqWriter  # noqa: PLC0415 - PostgreSQL only
+    def flush(self) -> None:
+        """Wait until everything queued is stored; the caller may use the connection again afterwards."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        self._raise()
 
+    def close(self) -> None:
+        """After a failure: stop the thread before the transaction rolls back (its error, if any, is dropped:
+        the one being raised is the cause)."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise SynthError(f"COPY failed: {error}") from error
+
+    def _run(self, raw_connection) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            if self._error is not None:
+                continue  # drain: the main thread raises at its next write or flush
+            try:
+                self._copy(raw_connection, *item)
+            except BaseException as error:  # noqa: BLE001 - handed to the main thread
+                self._error = error
+
+    @staticmethod
+    def _copy(raw_connection, db_table: str, table: pa.Table) -> None:
         buffer = io.BytesIO()
         csv.write_csv(table, buffer, csv.WriteOptions(include_header=False, batch_size=65536))
         qn = connection.ops.quote_name
         names = ", ".join(qn(c) for c in table.column_names)
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {qn(db_table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.writer = QueuedLibpqWriter(raw)
+        with raw_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {qn(db_table)} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
                 view = buffer.getbuffer()
                 for start in range(0, len(view), 1 << 20):
                     copy.write(view[start : start + (1 << 20)])
@@ -381,6 +436,8 @@ class _Writer:
                     value = json.loads(value)
                 elif kind == "DecimalField" and value is not None:
                     value = Decimal(value)
+                elif isinstance(value, datetime) and value.tzinfo is None:
+                    value = value.replace(tzinfo=UTC)
                 values[field_.attname] = value
             objects.append(model(**values))
         model.objects.bulk_create(objects, batch_size=500)
@@ -524,7 +581,6 @@ class _Context:
         )
         # The figures, summed densely: [key, day, measure]; a key is (plan, channel) — the officer is the
         # plan's receiver — and a day counts from `day0`.
-        self.day0 = self.today - round(366 * 100)  # replaced below
         self.day0 = (first_day - date(1970, 1, 1)).days - 2
         self.days = self.today + 1200 - self.day0
         self.sums = np.zeros(len(p) * len(CHANNELS) * self.days * len(MEASURES), dtype=np.int64)
@@ -569,7 +625,7 @@ def _codes(ctx: _Context, plan, received, day, ok) -> pa.Array:
     text = pc.binary_join_element_wise(
         agency,
         "-",
-        _date_strings(day, "%y%m%d"),
+        _yymmdd(day),
         "-",
         pc.utf8_lpad(pc.cast(pa.array(number), pa.string()), 4, "0"),
         "",
@@ -858,7 +914,7 @@ def _receipts(ctx: _Context, codes: pa.Array, due: np.ndarray) -> pa.Array:
     offset = ctx.axes.offset
     sign = "+" if offset >= 0 else "-"
     zone = f"{sign}{abs(offset) // 3600:02d}:{abs(offset) % 3600 // 60:02d}"
-    local = pc.strftime(pa.array(due + offset, type=pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S")
+    local = _iso(due + offset)
     return pc.binary_join_element_wise('{"code":"', codes, '","due_at":"', local, zone + '"}', "")
 
 
@@ -885,7 +941,7 @@ def _event_table(ctx: _Context, rows: _Rows, d: dict, codes: pa.Array, ids: _Ids
     )
     note = pc.if_else(pa.array(parts["note_kind"] == 1), REFUSAL, "")
     at = parts["at"]
-    at_text = pc.strftime(pa.array(at, type=pa.timestamp("s")), format="%Y-%m-%dT%H:%M:%S.000000Z")
+    at_text = pc.binary_join_element_wise(_iso(at), ".000000Z", "")
     seq = parts["seq"]
     before = pc.binary_join_element_wise(
         '{"action":"',
@@ -1032,7 +1088,7 @@ def _dossier_table(
     ok = d["status"] != REFUSED
     take = pa.array(applicant)
     return_address = "Bưu điện tỉnh Cà Mau chuyển phát đến địa chỉ người nộp"
-    now = pa.array(np.full(n, ctx.now_micros), type=pa.timestamp("us", tz="UTC"))
+    now = pa.array(np.full(n, ctx.now_micros), type=pa.timestamp("us"))
     return _table(
         Dossier,
         {
@@ -1237,7 +1293,7 @@ def _figures_write(ctx: _Context, writer: _Writer) -> int:
         cursor.execute(
             f"CREATE TEMP TABLE synth_figures ON COMMIT DROP AS SELECT {names} FROM {target} WITH NO DATA"
         )
-        writer._copy("synth_figures", table)
+        writer._copy(connection.connection, "synth_figures", table)
         cursor.execute(
             f"INSERT INTO {target} ({names}) SELECT {names} FROM synth_figures "
             f"ON CONFLICT (grain, bucket, {', '.join(qn(k) for k in KEY_FIELDS)}) DO UPDATE SET {updates}"
@@ -1405,6 +1461,9 @@ def synth(
     if bulk_load is None:
         bulk_load = dossiers >= 1_000_000
     with transaction.atomic(), _bulk_load(models, bulk_load) as rebuilt:
+        ids = _Ids(
+            _next_id(Dossier), _next_id(DossierStep), _next_id(DossierEvent), _next_id(DossierDocument)
+        )
         applicants = _applicant_pool(random.Random(seed), min(max(dossiers // 4, 50), 100_000), writer)
         ctx = _Context(
             plans=plans,
@@ -1419,17 +1478,18 @@ def synth(
             first_day=first_day,
         )
         _lookups(ctx)
-        ids = _Ids(
-            _next_id(Dossier), _next_id(DossierStep), _next_id(DossierEvent), _next_id(DossierDocument)
-        )
-        done = 0
-        while done < dossiers:
-            size = min(batch, dossiers - done)
-            for name, value in _batch(ctx, rng, size, ids, writer).items():
-                counts[name] += value
-            done += size
-            if progress:
-                _progress(done, dossiers, started)
+        try:
+            done = 0
+            while done < dossiers:
+                size = min(batch, dossiers - done)
+                for name, value in _batch(ctx, rng, size, ids, writer).items():
+                    counts[name] += value
+                done += size
+                if progress:
+                    _progress(done, dossiers, started)
+            writer.flush()
+        finally:
+            writer.close()
         if progress:
             sys.stderr.write("\nTổng hợp số liệu báo cáo…\n")
         figures_started = monotonic.monotonic()
@@ -1504,7 +1564,7 @@ def _applicant_pool(rng: random.Random, size: int, writer: _Writer) -> list[tupl
                 "email": "",
                 "address": _text(addresses),
                 "user_id": None,
-                "updated_at": pa.repeat(pa.scalar(now, type=pa.timestamp("us", tz="UTC")), size),
+                "updated_at": pa.repeat(pa.scalar(now.replace(tzinfo=None), type=pa.timestamp("us")), size),
             },
             size,
         ),
