@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import override_settings
 from django.urls import URLResolver, get_resolver
 
@@ -286,15 +287,17 @@ def _placeholders(check) -> set[str]:
 
 
 def _area_context(route, check, w, context) -> None:
-    """The route's own area builds its context; other areas only while a placeholder is still unknown. Building
-    every area's context for each of the thousand cases made this the slowest test of the suite."""
+    """The route's own area builds its context; other areas only for a placeholder that is still unknown and
+    that they provide (`w.provides`, learnt once per module). Building every area's context for each of the
+    thousand cases made this the slowest test of the suite, and so did building every area up to the one that
+    had the placeholder."""
     owner = ROUTE_MODULE.get(route)
     needed = _placeholders(check)
     for module in [owner] + [m for m in _area_modules() if m is not owner]:
         if module is None or not hasattr(module, "context"):
             continue
-        if module is not owner and needed <= context.keys():
-            break
+        if module is not owner and not (needed - context.keys()) & w.provides[module.__name__]:
+            continue
         context.update(module.context(w, NOW))
 
 
@@ -339,6 +342,13 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
                 "step": dossier.current_step.pk,
                 "version": w.version.pk,
             }
+            # Which placeholders each area's context provides: built once here and rolled back.
+            w.provides = {}
+            for module in _area_modules():
+                if hasattr(module, "context"):
+                    with transaction.atomic():
+                        w.provides[module.__name__] = set(module.context(w, NOW))
+                        transaction.set_rollback(True)
         return w
 
     yield from shared_rows(django_db_blocker, build)
