@@ -74,49 +74,53 @@ def test_wrong_codes_on_many_accounts_refuse_the_address_until_the_hour_ends(cli
 def test_activation_codes_count_against_the_address(client, settings):
     """The page where a guess needs no code sent by the guesser: accounts opened at the counter."""
     settings.MOTCUA_VERIFICATION_CHECK_FAILURES_PER_IP = 2
-    officer = StaffRoleFactory(role=Role.RECEIVING_OFFICER).user
-    phones = ("0911000001", "0911000002")
-    for number, phone in enumerate(phones):
-        citizen_register_at_counter(
-            actor=officer, full_name="Lê Văn Nam", phone=phone, id_number=f"00109901234{number}"
-        )
-    for phone in phones:
-        wrong = wrong_code(sent_code(phone))
-        page = client.post("/tai-khoan/kich-hoat/", {"identifier": phone, "code": wrong})
-        assert page.status_code == 200
-    right = {"identifier": "0911000002", "code": sent_code("0911000002")}
-    refused = client.post("/tai-khoan/kich-hoat/", right)
-    assert refused.status_code == 429
-    assert CODE_REFUSAL in refused.content.decode()
-    assert "account_password" not in client.session
-    assert client.post("/tai-khoan/kich-hoat/", right, REMOTE_ADDR="10.0.0.9").status_code == 302
+    # A frozen clock: the fixed window must not turn over in the middle of the test.
+    with time_machine.travel(NOW, tick=False):
+        officer = StaffRoleFactory(role=Role.RECEIVING_OFFICER).user
+        phones = ("0911000001", "0911000002")
+        for number, phone in enumerate(phones):
+            citizen_register_at_counter(
+                actor=officer, full_name="Lê Văn Nam", phone=phone, id_number=f"00109901234{number}"
+            )
+        for phone in phones:
+            wrong = wrong_code(sent_code(phone))
+            page = client.post("/tai-khoan/kich-hoat/", {"identifier": phone, "code": wrong})
+            assert page.status_code == 200
+        right = {"identifier": "0911000002", "code": sent_code("0911000002")}
+        refused = client.post("/tai-khoan/kich-hoat/", right)
+        assert refused.status_code == 429
+        assert CODE_REFUSAL in refused.content.decode()
+        assert "account_password" not in client.session
+        assert client.post("/tai-khoan/kich-hoat/", right, REMOTE_ADDR="10.0.0.9").status_code == 302
 
 
 def test_the_api_answers_429_with_the_error_envelope(client, settings):
     settings.MOTCUA_VERIFICATION_CHECK_FAILURES_PER_IP = 2
-    started = client.post(
-        "/api/v1/auth/register", {"identifier": "0912345678"}, content_type="application/json"
-    )
-    assert started.status_code == 201
-    payload = {
-        "code_id": started.json()["code_id"],
-        "code": wrong_code(sent_code("0912345678")),
-        "full_name": "Trần Văn Bình",
-        "password": NEW_PASSWORD,
-    }
-    url = "/api/v1/auth/register/confirm"
-    for _ in range(2):
-        assert client.post(url, payload, content_type="application/json").status_code == 422
-    payload["code"] = sent_code("0912345678")
-    refused = client.post(url, payload, content_type="application/json")
-    assert refused.status_code == 429
-    assert refused.json() == {
-        "error": {"code": "rate_limited", "message": CODE_REFUSAL, "details": {"code": [CODE_REFUSAL]}}
-    }
-    assert not User.objects.filter(phone="0912345678").exists()
-    elsewhere = client.post(url, payload, content_type="application/json", REMOTE_ADDR="10.0.0.9")
-    assert elsewhere.status_code == 201
-    assert User.objects.get(phone="0912345678").full_name == "Trần Văn Bình"
+    # A frozen clock: the fixed window must not turn over in the middle of the test.
+    with time_machine.travel(NOW, tick=False):
+        started = client.post(
+            "/api/v1/auth/register", {"identifier": "0912345678"}, content_type="application/json"
+        )
+        assert started.status_code == 201
+        payload = {
+            "code_id": started.json()["code_id"],
+            "code": wrong_code(sent_code("0912345678")),
+            "full_name": "Trần Văn Bình",
+            "password": NEW_PASSWORD,
+        }
+        url = "/api/v1/auth/register/confirm"
+        for _ in range(2):
+            assert client.post(url, payload, content_type="application/json").status_code == 422
+        payload["code"] = sent_code("0912345678")
+        refused = client.post(url, payload, content_type="application/json")
+        assert refused.status_code == 429
+        assert refused.json() == {
+            "error": {"code": "rate_limited", "message": CODE_REFUSAL, "details": {"code": [CODE_REFUSAL]}}
+        }
+        assert not User.objects.filter(phone="0912345678").exists()
+        elsewhere = client.post(url, payload, content_type="application/json", REMOTE_ADDR="10.0.0.9")
+        assert elsewhere.status_code == 201
+        assert User.objects.get(phone="0912345678").full_name == "Trần Văn Bình"
 
 
 def change_password(client, current: str):
@@ -155,14 +159,16 @@ def test_wrong_current_passwords_refuse_the_change_for_that_account(client, sett
 def test_the_account_deletion_page_shares_the_limit(client, settings):
     """Deleting one's account asks the password too: the same count, or it would be the guessing page."""
     settings.MOTCUA_PASSWORD_CHANGE_FAILURES_PER_USER = 2
-    citizen = UserFactory(email="hoa@example.vn", is_email_verified=True)
-    client.force_login(citizen)
-    assert change_password(client, "123456").status_code == 200
-    wrong = client.post("/tai-khoan/xoa-tai-khoan/", {"password": "matkhau"})
-    assert wrong.status_code == 422
-    assert "Mật khẩu không đúng." in wrong.content.decode()
-    refused = client.post("/tai-khoan/xoa-tai-khoan/", {"password": PASSWORD})
-    assert refused.status_code == 429
-    assert PASSWORD_REFUSAL in refused.content.decode()
-    citizen.refresh_from_db()
-    assert citizen.is_active and citizen.check_password(PASSWORD)
+    # A frozen clock: the fixed window must not turn over in the middle of the test.
+    with time_machine.travel(NOW, tick=False):
+        citizen = UserFactory(email="hoa@example.vn", is_email_verified=True)
+        client.force_login(citizen)
+        assert change_password(client, "123456").status_code == 200
+        wrong = client.post("/tai-khoan/xoa-tai-khoan/", {"password": "matkhau"})
+        assert wrong.status_code == 422
+        assert "Mật khẩu không đúng." in wrong.content.decode()
+        refused = client.post("/tai-khoan/xoa-tai-khoan/", {"password": PASSWORD})
+        assert refused.status_code == 429
+        assert PASSWORD_REFUSAL in refused.content.decode()
+        citizen.refresh_from_db()
+        assert citizen.is_active and citizen.check_password(PASSWORD)
