@@ -1209,9 +1209,11 @@ def _figures_batch(ctx: _Context, d: dict, plan: np.ndarray) -> pa.Table:
     slot = days - ctx.day0
     if slot.min() < 0 or slot.max() >= ctx.days:
         raise SynthError("a figure falls outside the days the sums were sized for")
-    # bincount over the whole array: one pass in C (numpy's add.at is a slow loop); the counts fit a float.
+    # Summed per distinct cell first: the dense array is large, numpy's add.at is a slow loop and a bincount
+    # the size of the whole array costs more than sorting the batch's cells.
     flat = (key * ctx.days + slot) * len(MEASURES) + measures
-    ctx.sums += np.bincount(flat, weights=values, minlength=len(ctx.sums)).astype(np.int64)
+    cells, where = np.unique(flat, return_inverse=True)
+    ctx.sums[cells] += np.bincount(where, weights=values).astype(np.int64)
     n = len(plan)
     entry = pc.binary_join_element_wise(
         "[",
