@@ -28,6 +28,9 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import override_settings
+from django.utils import translation
 
 from motcua.catalog.enums import TimeUnit
 from motcua.dossiers.enums import Action, Channel
@@ -38,10 +41,12 @@ from tests.factories import (
     FieldFactory,
     StaffRoleFactory,
     UserFactory,
+    World,
     dossier_world,
     intake_data,
     published_procedure,
 )
+from tests.shared_rows import shared_rows
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 TODAY = datetime(2026, 4, 20, 10, 0, tzinfo=LOCAL_TZ)
@@ -165,9 +170,51 @@ def build_scenario() -> Scenario:
     return Scenario(w=w, dossiers=d)
 
 
+@pytest.fixture(scope="module")
+def _module_scenario(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The scenario built once for a module that sets `SHARED_SCENARIO = True` (it took ~2.5 s of CPU per test,
+    for the ~50 tests that read it). Only for modules whose tests without the scenario do not need an empty
+    database: once built, the rows stay until the module ends."""
+    if not getattr(request.module, "SHARED_SCENARIO", False):
+        yield None
+        return
+    folder = tmp_path_factory.mktemp("reports-scenario")
+
+    def build():
+        # The autouse fixtures of tests/conftest.py are per test and not active yet: the same settings here.
+        with (
+            override_settings(
+                MEDIA_ROOT=folder / "media",
+                MOTCUA_CERT_DIR=folder / "certs",
+                MOTCUA_POSTAL_MANUAL_DIR=folder / "postal",
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            ),
+            translation.override("vi"),
+            time_machine.travel(TODAY, tick=False),
+        ):
+            return build_scenario()
+
+    yield from shared_rows(django_db_blocker, build)
+
+
+def _fresh(shared: Scenario) -> Scenario:
+    """New instances of the shared scenario's objects: what a test changes in memory must not reach the next
+    test (what it writes is rolled back with its savepoint)."""
+    w = World()
+    for name, value in vars(shared.w).items():
+        setattr(w, name, type(value).objects.get(pk=value.pk) if isinstance(value, Model) else value)
+    dossiers = {
+        name: type(value).objects.get(pk=value.pk) if isinstance(value, Model) else value
+        for name, value in shared.dossiers.items()
+    }
+    return Scenario(w=w, dossiers=dossiers)
+
+
 @pytest.fixture
-def scenario(db, clock):
-    return build_scenario()
+def scenario(_module_scenario, db, clock):
+    if _module_scenario is None:
+        return build_scenario()
+    return _fresh(_module_scenario)
 
 
 @pytest.fixture

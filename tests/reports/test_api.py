@@ -4,6 +4,9 @@ import openpyxl
 
 from motcua.accounts.services import api_token_issue
 
+# One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
+SHARED_SCENARIO = True
+
 URL = "/api/v1/reports/summary"
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 

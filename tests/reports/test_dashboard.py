@@ -13,6 +13,9 @@ from motcua.reports.dashboard import (
 )
 from motcua.reports.selectors import summary
 
+# One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
+SHARED_SCENARIO = True
+
 MARCH = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
 URL = "/can-bo/bang-dieu-khien/"
 

@@ -6,6 +6,9 @@ import openpyxl
 from motcua.reports.excel import FIRST_DATA_ROW, HEADER_ROW, summary_xlsx
 from motcua.reports.selectors import summary
 
+# One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
+SHARED_SCENARIO = True
+
 
 def test_report_table_in_excel(scenario):
     w = scenario.w

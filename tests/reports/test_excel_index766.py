@@ -7,6 +7,9 @@ import openpyxl
 
 from motcua.reports.index766 import State, index766
 
+# One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
+SHARED_SCENARIO = True
+
 PAGE = "/can-bo/bao-cao/766/"
 MARCH = {"don_vi": "H12", "tu": "2026-03-01", "den": "2026-03-31"}
 

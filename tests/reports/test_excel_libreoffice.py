@@ -12,6 +12,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+# One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
+SHARED_SCENARIO = True
+
 CHECKER_PATH = Path(__file__).resolve().parents[2] / "bench" / "check_excel_libreoffice.py"
 _spec = importlib.util.spec_from_file_location("check_excel_libreoffice", CHECKER_PATH)
 checker = importlib.util.module_from_spec(_spec)

@@ -14,6 +14,9 @@ from motcua.paperwork.signing import certificates_demo_create
 from motcua.reports.index766 import GROUPS, INDICATORS, State, index766, index766_dossiers
 from motcua.reports.models import ManualIndicatorValue
 
+# One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
+SHARED_SCENARIO = True
+
 MARCH = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
 URL = "/api/v1/reports/index766"
 PAGE = "/can-bo/bao-cao/766/"

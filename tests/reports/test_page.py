@@ -2,6 +2,9 @@ import io
 
 import openpyxl
 
+# One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
+SHARED_SCENARIO = True
+
 URL = "/can-bo/bao-cao/"
 MARCH = {"tu": "2026-03-01", "den": "2026-03-31"}
 

@@ -1,20 +1,23 @@
 """Exact figures of the March 2026 scenario (tests/reports/conftest.py) for every grouping and unit filter."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.models import User
-from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.core.exceptions import NotPermitted
 from motcua.dossiers.enums import Action
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_intake
-from motcua.reports.selectors import Figures, period_bounds, summary
+from motcua.reports.selectors import Figures, summary
 from tests.factories import intake_data
 
 from .conftest import act, at
+
+# One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
+SHARED_SCENARIO = True
 
 MARCH = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
 COUNTS = (
@@ -165,31 +168,6 @@ def test_what_is_in_progress_at_the_end_is_carried_over_into_the_next_period(sce
     april = summary(date_from=date(2026, 4, 1), date_to=date(2026, 4, 1)).totals
     assert april.carried_over == summary(**MARCH).totals.in_progress == 3
     assert (april.received, april.resolved) == (1, 0)
-
-
-def test_period_is_local_days_inclusive():
-    assert period_bounds(date(2026, 3, 1), date(2026, 3, 31)) == (
-        datetime(2026, 2, 28, 17, 0, tzinfo=UTC),
-        datetime(2026, 3, 31, 17, 0, tzinfo=UTC),
-    )
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "field"),
-    [
-        ({"date_from": date(2026, 3, 31), "date_to": date(2026, 3, 1)}, "from"),
-        ({"date_from": date(2026, 1, 1), "date_to": date(2027, 1, 2)}, "to"),
-        ({**MARCH, "group_by": "province"}, "group_by"),
-    ],
-)
-def test_invalid_requests(db, kwargs, field):
-    with pytest.raises(ValidationFailed) as error:
-        summary(**kwargs)
-    assert field in error.value.details
-
-
-def test_a_year_of_366_days_is_allowed(db):
-    assert summary(date_from=date(2026, 1, 1), date_to=date(2027, 1, 1)).rows == []
 
 
 def test_scope_of_the_user(scenario):
