@@ -328,7 +328,17 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("matrix-media")
 
     def build():
-        with override_settings(MEDIA_ROOT=media), time_machine.travel(NOW, tick=False):
+        # The autouse fixtures of tests/conftest.py are per test and not active yet: the same settings here
+        # (the ten users of the world were hashed with Argon2 without this).
+        with (
+            override_settings(
+                MEDIA_ROOT=media,
+                MOTCUA_CERT_DIR=media / "certs",
+                MOTCUA_POSTAL_MANUAL_DIR=media / "postal",
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            ),
+            time_machine.travel(NOW, tick=False),
+        ):
             w = dossier_world()
             data = intake_data(w)
             data.documents = [
