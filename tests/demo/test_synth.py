@@ -219,6 +219,10 @@ def test_bulk_load_rebuilds_every_index_and_keeps_the_rules(db, postgres_only):
     call_command("verify_history", stdout=out)
     assert "KẾT LUẬN: TOÀN VẸN" in out.getvalue()
     assert figures_differences() == []
+    # A second run adds to the sums already kept (the first wrote them straight into an empty table).
+    synth(dossiers=120, years=2, seed=6, batch=70, progress=False, bulk_load=False)
+    assert Dossier.objects.count() == 370
+    assert figures_differences() == []
 
 
 def test_a_failed_bulk_load_leaves_nothing_and_every_index(db, postgres_only, monkeypatch):

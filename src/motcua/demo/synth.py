@@ -1291,6 +1291,10 @@ def _figures_write(ctx: _Context, writer: _Writer) -> int:
     target = qn(FigureDelta._meta.db_table)
     names = ", ".join(qn(c) for c in table.column_names)
     updates = ", ".join(f"{qn(m)} = {target}.{qn(m)} + excluded.{qn(m)}" for m in MEASURES)
+    if not FigureDelta.objects.exists():
+        # A fresh database: nothing to add to, straight in.
+        writer._copy(connection.connection, FigureDelta._meta.db_table, table)
+        return table.num_rows
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE synth_figures ON COMMIT DROP AS SELECT {names} FROM {target} WITH NO DATA"

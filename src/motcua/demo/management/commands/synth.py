@@ -34,5 +34,7 @@ class Command(BaseCommand):
             f"Đã sinh {counts['dossiers']:,} hồ sơ, {counts['steps']:,} bước, {counts['events']:,} dòng lịch sử, "
             f"{counts['documents']:,} thành phần trong {counts['seconds']} s — "
             f"{counts['dossiers_per_second']:,} hồ sơ/s, {counts['rows_per_second']:,} dòng/s "
-            f"(trong đó tổng hợp số liệu báo cáo {counts.get('figures_seconds', 0)} s)."
+            f"(trong đó tổng hợp số liệu báo cáo {counts.get('figures_seconds', 0)} s, dựng lại "
+            f"{counts.get('indexes_rebuilt', 0)} chỉ mục {counts.get('index_seconds', 0)} s, "
+            f"ghi xác nhận {counts.get('commit_seconds', 0)} s)."
         )
