@@ -7,28 +7,37 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Max
 from django.utils import timezone
 
 from motcua.catalog.enums import TimeUnit
 from motcua.demo.dossiers import _Actors
 from motcua.demo.loader import demo_load
-from motcua.demo.synth import WorkAxis, synth, synth_columns_check
+from motcua.demo.synth import WorkAxis, synth
 from motcua.dossiers.enums import OPEN_STATUSES, Action, Status
 from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierDocument, DossierEvent, DossierStep
 from motcua.dossiers.services import ApplicantData, IntakeData, dossier_intake, timeliness_of
 from motcua.org.enums import Role
 from motcua.reports.selectors import summary
 from motcua.workcal.selectors import calendar_for_unit
+from tests.shared_rows import shared_rows
 
 N = 300
 
 
+@pytest.fixture(scope="module")
+def _synthesised_once(django_db_blocker):
+    # One demo load and synth for the module (each test still runs in its own savepoint): the rows are only
+    # read, and a demo load costs more than all the tests together.
+    def build():
+        demo_load()
+        return synth(dossiers=N, years=1, seed=11, batch=120, progress=False)
+
+    yield from shared_rows(django_db_blocker, build)
+
+
 @pytest.fixture
-def synthesised(db):
-    demo_load()
-    counts = synth(dossiers=N, years=1, seed=11, batch=120, progress=False)
-    return counts
+def synthesised(_synthesised_once, db):
+    return _synthesised_once
 
 
 def test_rows_are_created_with_histories(synthesised):
@@ -158,15 +167,6 @@ def test_summary_balances_on_synthetic_data(synthesised):
     assert year.totals.received <= received_codes.count() + 2 and year.totals.refused > 0
 
 
-def test_command_loads_the_demo_first(db):
-    synth_columns_check()
-    out = StringIO()
-    call_command("synth", dossiers=40, years=0.5, stderr=StringIO(), stdout=out)
-    assert "40 hồ sơ" in out.getvalue()
-    assert Dossier.objects.count() == 40
-    assert Dossier.objects.aggregate(m=Max("received_at"))["m"] <= timezone.now()
-
-
 def test_synthetic_histories_are_valid_hash_chains(synthesised):
     out = StringIO()
     call_command("verify_history", stdout=out)
@@ -185,57 +185,3 @@ def test_synthetic_dossiers_are_in_the_pre_aggregated_figures(synthesised):
     today = timezone.localdate()
     kwargs = dict(date_from=today - timedelta(days=365), date_to=today)
     assert summary(**kwargs).totals == summary_recount(**kwargs).totals
-
-
-def _indexes() -> set[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename IN ('dossiers_dossier', 'dossiers_dossierstep', "
-            "'dossiers_dossierevent', 'dossiers_dossierdocument', 'dossiers_applicant', 'reports_figurestate')"
-        )
-        return {row[0] for row in cursor.fetchall()}
-
-
-@pytest.fixture
-def postgres_only():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("bulk loading (indexes dropped and rebuilt) is PostgreSQL only")
-
-
-def test_bulk_load_rebuilds_every_index_and_keeps_the_rules(db, postgres_only):
-    from motcua.reports.figures import figures_differences
-
-    demo_load()
-    before = _indexes()
-    counts = synth(dossiers=250, years=2, seed=5, batch=90, progress=False, bulk_load=True)
-    assert counts["indexes_rebuilt"] > 20
-    assert _indexes() == before
-    assert Dossier.objects.count() == 250
-    out = StringIO()
-    call_command("verify_history", stdout=out)
-    assert "KẾT LUẬN: TOÀN VẸN" in out.getvalue()
-    assert figures_differences() == []
-    # A second run adds to the sums already kept (the first wrote them straight into an empty table).
-    synth(dossiers=120, years=2, seed=6, batch=70, progress=False, bulk_load=False)
-    assert Dossier.objects.count() == 370
-    assert figures_differences() == []
-
-
-def test_a_failed_bulk_load_leaves_nothing_and_every_index(db, postgres_only, monkeypatch):
-    import motcua.demo.synth as module
-
-    demo_load()
-    before = _indexes()
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(module, "_figures_write", broken)
-    with pytest.raises(RuntimeError):
-        synth(dossiers=120, years=1, seed=5, batch=50, progress=False, bulk_load=True)
-    assert _indexes() == before
-    assert not Dossier.objects.exists() and not DossierEvent.objects.exists()

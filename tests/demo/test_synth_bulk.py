@@ -1,0 +1,76 @@
+"""`motcua synth` run by its command and in bulk-load mode: each test needs a database of its own (the
+shared synthetic rows of test_synth.py would change their counts)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Max
+from django.utils import timezone
+
+from motcua.demo.loader import demo_load
+from motcua.demo.synth import synth, synth_columns_check
+from motcua.dossiers.models import Dossier, DossierEvent
+
+
+def test_command_loads_the_demo_first(db):
+    synth_columns_check()
+    out = StringIO()
+    call_command("synth", dossiers=40, years=0.5, stderr=StringIO(), stdout=out)
+    assert "40 hồ sơ" in out.getvalue()
+    assert Dossier.objects.count() == 40
+    assert Dossier.objects.aggregate(m=Max("received_at"))["m"] <= timezone.now()
+
+
+def _indexes() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename IN ('dossiers_dossier', 'dossiers_dossierstep', "
+            "'dossiers_dossierevent', 'dossiers_dossierdocument', 'dossiers_applicant', 'reports_figurestate')"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.fixture
+def postgres_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk loading (indexes dropped and rebuilt) is PostgreSQL only")
+
+
+def test_bulk_load_rebuilds_every_index_and_keeps_the_rules(db, postgres_only):
+    from motcua.reports.figures import figures_differences
+
+    demo_load()
+    before = _indexes()
+    counts = synth(dossiers=250, years=2, seed=5, batch=90, progress=False, bulk_load=True)
+    assert counts["indexes_rebuilt"] > 20
+    assert _indexes() == before
+    assert Dossier.objects.count() == 250
+    out = StringIO()
+    call_command("verify_history", stdout=out)
+    assert "KẾT LUẬN: TOÀN VẸN" in out.getvalue()
+    assert figures_differences() == []
+    # A second run adds to the sums already kept (the first wrote them straight into an empty table).
+    synth(dossiers=120, years=2, seed=6, batch=70, progress=False, bulk_load=False)
+    assert Dossier.objects.count() == 370
+    assert figures_differences() == []
+
+
+def test_a_failed_bulk_load_leaves_nothing_and_every_index(db, postgres_only, monkeypatch):
+    import motcua.demo.synth as module
+
+    demo_load()
+    before = _indexes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(module, "_figures_write", broken)
+    with pytest.raises(RuntimeError):
+        synth(dossiers=120, years=1, seed=5, batch=50, progress=False, bulk_load=True)
+    assert _indexes() == before
+    assert not Dossier.objects.exists() and not DossierEvent.objects.exists()
