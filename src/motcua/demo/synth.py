@@ -545,7 +545,7 @@ class _Context:
         self.counters = counters
         self.touched: set[tuple[int, date]] = set()
         self.deadlines: dict[tuple, int] = {}
-        self.axis_calendars = {k: axis_index[k] for k in axis_index}
+        self.axis_calendars = axis_index
         p = plans
         self.p_axis = np.array([axis_index[plan.receiving_id][0] for plan in p])
         self.p_lo = np.array([bounds[axis_index[plan.receiving_id][0]][0] for plan in p])
@@ -573,7 +573,6 @@ class _Context:
             ],
             dtype=np.int64,
         )
-        self.applicants = applicants
         pool = list(zip(*applicants, strict=True))
         self.a_id = np.array(pool[0], dtype=np.int64)
         self.a_name, self.a_id_number, self.a_phone, self.a_address, self.a_search = (
