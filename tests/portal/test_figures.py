@@ -115,6 +115,9 @@ def test_unit_page_shows_months_children_and_an_svg_chart(client):
     )
     assert [child.agency_code for child, _ in response.context["children"]] == ["H12.04.01"]
     assert "<svg" in html and 'role="img"' in html and "<title" in html
+    # The chart's title is a heading that wraps on a phone, not SVG text inside the sideways-scrolling frame.
+    title = "Hồ sơ tiếp nhận và giải quyết theo tháng – Sở Tư pháp"
+    assert f'<h2 id="figures-chart-title">{title}</h2>' in html and f">{title}</text>" not in html
     assert "Nguyễn" not in html  # no applicant names: counts only
 
 

@@ -224,3 +224,19 @@ def test_by_unit_chart_shows_a_score_out_of_the_points_that_were_computable():
         by_unit_chart([UnitCount("H12.06", "Sở Xây dựng", 0.0, maximum=0)], title="t", series_label="s")
     )
     assert "chưa tính" in nothing and "0 / 0" not in nothing
+
+
+def test_a_chart_without_data_says_so_in_the_page_language():
+    # pygal's own text is English "No data", which a unit without dossiers showed on a Vietnamese page.
+    empty = str(monthly_chart([], title="t"))
+    assert ">Chưa có số liệu</text>" in empty and "No data" not in empty
+    with translation.override("en"):
+        assert ">No data yet</text>" in str(monthly_chart([], title="t"))
+
+
+def test_the_monthly_chart_leaves_its_title_to_the_page_when_asked():
+    rows = [Month("2026-03", 4, 2)]
+    assert ">Sở Tư pháp</text>" in str(monthly_chart(rows, title="Sở Tư pháp"))
+    untitled = str(monthly_chart(rows, title="Sở Tư pháp", show_title=False))
+    # Still the chart's accessible name, no longer a line of SVG text cut off where a phone scrolls it.
+    assert ">Sở Tư pháp</title>" in untitled and ">Sở Tư pháp</text>" not in untitled

@@ -7,6 +7,7 @@ import io
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.org.models import Unit
 from motcua.reports.charts import monthly_chart
@@ -58,6 +59,7 @@ def figures_unit(request, code: str):
     own = monthly_figures(units=[unit], months=months)
     children = list(public_units(root=unit).filter(parent=unit))
     child_totals = totals_by_unit(monthly_figures(units=children, months=months))
+    chart_title = _("Hồ sơ tiếp nhận và giải quyết theo tháng – %(unit)s") % {"unit": unit.name}
     return render(
         request,
         "portal/figures_unit.html",
@@ -66,7 +68,8 @@ def figures_unit(request, code: str):
             "months": [_display(row) for row in own],
             "total": _display(totals_by_unit(own)[unit.agency_code]),
             "children": [(child, _display(child_totals[child.agency_code])) for child in children],
-            "chart": monthly_chart(own, title=f"Hồ sơ tiếp nhận và giải quyết theo tháng – {unit.name}"),
+            "chart_title": chart_title,
+            "chart": monthly_chart(own, title=chart_title, show_title=False),
         },
     )
 

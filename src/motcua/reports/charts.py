@@ -83,6 +83,8 @@ def _config(prefix: str, count: int) -> dict:
         "margin": 10,
         "width": WIDTH,
         "tooltip_fancy_mode": False,
+        # pygal's default is English "No data", drawn inside the chart of a unit without dossiers.
+        "no_data_text": _("Chưa có số liệu"),
     }
 
 
@@ -441,8 +443,9 @@ def by_unit_chart(
     return _finish(svg, title=title, description=description)
 
 
-def monthly_chart(rows, *, title: str) -> SafeString:
-    """Received and resolved per month (public unit page)."""
+def monthly_chart(rows, *, title: str, show_title: bool = True) -> SafeString:
+    """Received and resolved per month (public unit page). `show_title=False` when the page shows the title as
+    a heading: inside the SVG it would be cut off where a phone scrolls the chart sideways."""
     prefix = _prefix()
     labels, step = _month_labels([date.fromisoformat(f"{row.month}-01") for row in rows])
     chart = pygal.Bar(
@@ -453,7 +456,7 @@ def monthly_chart(rows, *, title: str) -> SafeString:
         show_minor_x_labels=step == 1,
         x_labels_major_every=step if step > 1 else None,
     )
-    chart.title = title
+    chart.title = title if show_title else None
     chart.x_labels = labels
     chart.y_labels = _count_axis(max((max(row.received, row.resolved) for row in rows), default=0))
     received, resolved = pgettext("received at", "Tiếp nhận"), _("Đã giải quyết")
