@@ -179,6 +179,25 @@ def test_public_status_refusals_cost_one_query_or_none(client, django_assert_num
     assert wrong.json() == malformed.json()
 
 
+def test_public_status_by_post_keeps_the_digits_out_of_the_url(client, django_assert_num_queries, settings):
+    dossier = _dossier_with_two_steps()
+    url = "/api/v1/public/status"
+    with django_assert_num_queries(1):
+        posted = client.post(url, {"code": f" {dossier.code.lower()} ", "phone": "5678"}, "application/json")
+    by_get = client.get(f"/api/v1/public/status/{dossier.code}", {"phone": "5678"})
+    assert posted.status_code == 200 and posted.json() == by_get.json()
+    wrong = client.post(url, {"code": dossier.code, "phone": "0000"}, "application/json")
+    unknown = client.post(url, {"code": "H12.99-260302-9999", "phone": "5678"}, "application/json")
+    assert wrong.status_code == unknown.status_code == 404 and wrong.json() == unknown.json()
+    missing = client.post(url, {"code": dossier.code}, "application/json")
+    assert missing.status_code == 422
+    # GET and POST count against the same limit per address: four lookups above, two more allowed.
+    settings.MOTCUA_STATUS_RATE_PER_MINUTE = 6
+    answers = [client.post(url, {"code": dossier.code, "phone": "5678"}, "application/json") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert "quá nhiều lần" in answers[-1].json()["error"]["message"]
+
+
 def test_public_status_rate_limit_on_redis_counts_in_one_shared_client(client):
     # Production counts in Redis (one INCR script per lookup, one client per process): the same answers as
     # the memory cache of the other tests, and the counter expires with its window.

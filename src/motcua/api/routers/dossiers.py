@@ -625,9 +625,7 @@ def public_status_lookup(request, code: str, phone: str) -> selectors.PublicStat
     return selectors.dossier_public_progress(code=code, phone_last4=phone)
 
 
-@public_router.get("/status/{code}", response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)
-def public_status(request, code: str, phone: str = Query(..., description="Last 4 digits of the phone")):
-    """Public progress of a dossier; the applicant's initials only."""
+def _public_status_response(request, code: str, phone: str):
     # Rendered as it is: pydantic re-validating a dict built just above from typed fields was a third of the
     # busiest public endpoint's own Python time (docs/performance.md, issue #7).
     from motcua.api.urls import api  # the API object is built from these routers: not importable above
@@ -635,6 +633,25 @@ def public_status(request, code: str, phone: str = Query(..., description="Last 
     return api.create_response(
         request, public_status_out(public_status_lookup(request, code, phone)), status=200
     )
+
+
+class PublicStatusIn(Schema):
+    code: str = Field(max_length=40, description="Dossier code, as printed on the receipt")
+    phone: str = Field(max_length=20, description="Last 4 digits of the applicant's phone")
+
+
+@public_router.post("/status", response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)
+def public_status_post(request, payload: PublicStatusIn):
+    """Public progress of a dossier; the applicant's initials only. The phone digits travel in the body, out of
+    URLs and the access logs that keep them (preferred over the GET form)."""
+    return _public_status_response(request, payload.code.strip(), payload.phone.strip())
+
+
+@public_router.get("/status/{code}", response={200: PublicStatusOut, 404: ErrorOut, 429: ErrorOut}, auth=None)
+def public_status(request, code: str, phone: str = Query(..., description="Last 4 digits of the phone")):
+    """Public progress of a dossier; the applicant's initials only. The phone digits are in the query string:
+    `POST /api/v1/public/status` keeps them out of URLs."""
+    return _public_status_response(request, code, phone)
 
 
 register_router = Router(tags=["dossiers"], auth=staff_or_token)
