@@ -110,7 +110,9 @@ POLICY: dict[str, list[Check]] = {
     ],
     "api/v1/public/status/<code>": [Check("get", "/api/v1/public/status/{code}?phone=5678", everyone(200))],
     "api/v1/public/status": [
-        Check("post", "/api/v1/public/status", everyone(200), data={"code": "{code}", "phone": "5678"}, api=True)
+        Check(
+            "post", "/api/v1/public/status", everyone(200), data={"code": "{code}", "phone": "5678"}, api=True
+        )
     ],
     "api/v1/register": [
         Check(

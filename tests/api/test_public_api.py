@@ -193,7 +193,9 @@ def test_public_status_by_post_keeps_the_digits_out_of_the_url(client, django_as
     assert missing.status_code == 422
     # GET and POST count against the same limit per address: four lookups above, two more allowed.
     settings.MOTCUA_STATUS_RATE_PER_MINUTE = 6
-    answers = [client.post(url, {"code": dossier.code, "phone": "5678"}, "application/json") for _ in range(3)]
+    answers = [
+        client.post(url, {"code": dossier.code, "phone": "5678"}, "application/json") for _ in range(3)
+    ]
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert "quá nhiều lần" in answers[-1].json()["error"]["message"]
 
