@@ -168,7 +168,6 @@ class Server:
         port: int | None = None,
         env: dict | None = None,
         log: Path | None = None,
-        persistent_connections: bool = False,
     ):
         self.workers = workers
         self.port = port or free_port()
@@ -180,8 +179,6 @@ class Server:
             "MOTCUA_STATUS_RATE_PER_MINUTE": "1000000000",
             **(env or {}),
         }
-        if persistent_connections:
-            self.env["DJANGO_SETTINGS_MODULE"] = "bench_settings"
         self.log = log or Path(f"/tmp/motcua-bench-gunicorn-{os.getpid()}.log")
         self.process: subprocess.Popen | None = None
 

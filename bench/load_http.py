@@ -219,9 +219,11 @@ def main() -> int:
     parser.add_argument("--no-intake", action="store_true", help="do not write dossiers")
     parser.add_argument("--procedure", default=harness.DEFAULT_PROCEDURE)
     parser.add_argument(
-        "--persistent-connections",
-        action="store_true",
-        help="serve with bench/bench_settings.py: database connections kept between requests (CONN_MAX_AGE)",
+        "--conn-max-age",
+        type=int,
+        default=None,
+        help="MOTCUA_DB_CONN_MAX_AGE for the server: seconds a DB connection is kept (shipped: 600; 0 opens one "
+        "per request)",
     )
     args = parser.parse_args()
     if not args.database_url:
@@ -257,7 +259,8 @@ def main() -> int:
             flush=True,
         )
 
-        server = harness.Server(workers=args.workers, persistent_connections=args.persistent_connections)
+        server_env = {} if args.conn_max_age is None else {"MOTCUA_DB_CONN_MAX_AGE": str(args.conn_max_age)}
+        server = harness.Server(workers=args.workers, env=server_env)
         server.start()
         rows = {}
         try:
@@ -274,7 +277,10 @@ def main() -> int:
             server.stop()
 
     print()
-    connections = "persistent" if args.persistent_connections else "one per request (as shipped)"
+    max_age = int(
+        os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "600") if args.conn_max_age is None else args.conn_max_age
+    )
+    connections = f"kept {max_age} s (MOTCUA_DB_CONN_MAX_AGE)" if max_age else "one per request"
     print(
         f"{args.workers} gunicorn workers, {size:,} dossiers, wrk {args.duration:g} s per run, DB connections {connections}"
     )

@@ -116,20 +116,21 @@ def _staff_scope(user) -> Q:
     return Q(receiving_unit_id__in=units) | Q(competent_unit_id__in=units) | Q(steps__unit_id__in=units)
 
 
+def _staff_rows(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """What a staff list or page shows of each dossier, in one query plus the pauses."""
+    return queryset.select_related(
+        "procedure_version__procedure",
+        "procedure_version__field",
+        "receiving_unit",
+        "competent_unit",
+        "current_step__unit",
+        "current_step__assignee",
+    ).prefetch_related("pauses")
+
+
 def dossier_queryset_for_staff(user) -> QuerySet[Dossier]:
     scoped_ids = Dossier.objects.filter(_staff_scope(user)).values("pk")
-    return (
-        Dossier.objects.filter(pk__in=scoped_ids)
-        .select_related(
-            "procedure_version__procedure",
-            "procedure_version__field",
-            "receiving_unit",
-            "competent_unit",
-            "current_step__unit",
-            "current_step__assignee",
-        )
-        .prefetch_related("pauses")
-    )
+    return _staff_rows(Dossier.objects.filter(pk__in=scoped_ids))
 
 
 def dossier_get_for_staff(*, user, reference: str) -> Dossier:
@@ -156,6 +157,41 @@ WORKLISTS = {
 }
 
 
+def _todo_ids(user, roles: set[str], acting: set[int]) -> list[int]:
+    """Ids of the dossiers waiting for the user: a step open for one of their roles in a unit where they act,
+    not taken by someone else; and, for a receiving officer, reception work of those units.
+
+    Not filtered by the visibility scope: both parts are within it by construction (a unit where one acts is
+    a visible unit; the current step is one of the dossier's steps), and at 10 M dossiers the scope's OR over
+    units and every step's unit was most of the list's time (docs/performance.md). Two index-served reads
+    joined by UNION instead of one OR across the join, which PostgreSQL could only answer by scanning every
+    dossier. Read as a list of ids first: as a subquery under the list's seven joins PostgreSQL no longer
+    reorders the joins (join_collapse_limit) and scanned every dossier to meet the few ids (1.5 s at 1 M)."""
+    waiting = DossierStep.objects.filter(
+        Q(assignee__isnull=True) | Q(assignee=user),
+        unit_id__in=acting,
+        role__in=roles,
+        finished_at__isnull=True,
+    ).values("pk")
+    by_step = (
+        Dossier.objects.filter(
+            current_step_id__in=waiting, status__in=[Status.PROCESSING, Status.RESULT_READY]
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if Role.RECEIVING_OFFICER not in roles:
+        return list(by_step)
+    reception = (
+        Dossier.objects.filter(
+            receiving_unit_id__in=acting, status__in=[Status.SUBMITTED, Status.RECEIVED, Status.RESULT_READY]
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return list(by_step.union(reception))
+
+
 def dossier_worklist(*, user, worklist: str = "todo", now: datetime | None = None) -> QuerySet[Dossier]:
     now = now or timezone.now()
     base = dossier_queryset_for_staff(user)
@@ -164,27 +200,7 @@ def dossier_worklist(*, user, worklist: str = "todo", now: datetime | None = Non
     if worklist == "mine":
         return base.filter(current_step__assignee=user, status__in=OPEN_STATUSES | {Status.RESULT_READY})
     if worklist == "todo":
-        # Steps waiting for one of my roles in a unit where I act, not taken by someone else; reception work.
-        # Two index-served reads instead of one OR across a join, which PostgreSQL can only answer by
-        # scanning every dossier: the open steps of my units and roles, then the reception states.
-        waiting = DossierStep.objects.filter(
-            Q(assignee__isnull=True) | Q(assignee=user),
-            unit_id__in=acting,
-            role__in=roles,
-            finished_at__isnull=True,
-        ).values("pk")
-        step_q = Q(current_step_id__in=waiting, status__in=[Status.PROCESSING, Status.RESULT_READY])
-        reception_q = Q(
-            receiving_unit_id__in=acting, status__in=[Status.SUBMITTED, Status.RECEIVED, Status.RESULT_READY]
-        )
-        if "receiving_officer" not in roles:
-            return base.filter(step_q)
-        return base.filter(
-            pk__in=[
-                *base.filter(step_q).values_list("pk", flat=True),
-                *base.filter(reception_q).values_list("pk", flat=True),
-            ]
-        )
+        return _staff_rows(Dossier.objects.filter(pk__in=_todo_ids(user, roles, acting)))
     if worklist == "due_soon":
         calendar = calendar_for_unit(None)
         horizon = calendar.add_working_hours(calendar.counting_start(now, apply_cutoff=False), 8)
