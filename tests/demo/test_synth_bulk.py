@@ -22,15 +22,29 @@ def test_command_loads_the_demo_first(db):
     assert Dossier.objects.aggregate(m=Max("received_at"))["m"] <= timezone.now()
 
 
+SYNTH_TABLES = (
+    "dossiers_dossier",
+    "dossiers_dossierstep",
+    "dossiers_dossierevent",
+    "dossiers_dossierdocument",
+    "dossiers_applicant",
+    "reports_figurestate",
+)
+
+
 def _indexes() -> set[str]:
+    """Every index and constraint of the tables synth fills, by definition."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [list(SYNTH_TABLES)])
+        found = {row[0] for row in cursor.fetchall()}
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename IN ('dossiers_dossier', 'dossiers_dossierstep', "
-            "'dossiers_dossierevent', 'dossiers_dossierdocument', 'dossiers_applicant', 'reports_figurestate')"
+            "SELECT t.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+            "JOIN pg_class t ON t.oid = k.conrelid WHERE t.relname = ANY(%s)",
+            [list(SYNTH_TABLES)],
         )
-        return {row[0] for row in cursor.fetchall()}
+        return found | {" ".join(row) for row in cursor.fetchall()}
 
 
 @pytest.fixture
@@ -46,6 +60,7 @@ def test_bulk_load_rebuilds_every_index_and_keeps_the_rules(db, postgres_only):
 
     demo_load()
     before = _indexes()
+    assert any(" u UNIQUE (code)" in text for text in before)  # a unique constraint is among those rebuilt
     counts = synth(dossiers=250, years=2, seed=5, batch=90, progress=False, bulk_load=True)
     assert counts["indexes_rebuilt"] > 20
     assert _indexes() == before
