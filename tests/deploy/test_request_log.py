@@ -129,3 +129,16 @@ def test_the_id_is_forgotten_when_the_request_ends(client, json_lines):
     logging.getLogger("motcua.test").warning("after")
     (line,) = [line for line in json_lines() if line["logger"] == "motcua.test"]
     assert line["request_id"] == "-"
+
+
+def test_a_slow_request_to_a_dossier_code_keeps_its_status_in_the_message(client, json_lines, monkeypatch):
+    # "…-0148 422 955.3ms" looked like a phone written 0148 422 955 to the personal-data filter.
+    from types import SimpleNamespace
+
+    import motcua.core.requestlog as requestlog
+
+    ticks = iter([1000.0, 1000.9553])
+    monkeypatch.setattr(requestlog, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
+    client.get("/api/v1/public/status/H12.24.01-261124-0148")  # no phone digits: 422
+    (line,) = _request_lines(json_lines())
+    assert line["message"] == "GET /api/v1/public/status/H12.24.01-261124-0148 => 422 955.3ms"
