@@ -104,7 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # than the public status lookup's own query (docs/performance.md, issue #7). 0 gives one per request again;
 # the health check replaces a connection the server or PgBouncer closed meanwhile instead of failing a request.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "600"))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The check is a `SELECT 1` round trip on each request's first query; MOTCUA_DB_CONN_HEALTH_CHECKS=0 saves it
+# where the database never closes connections under a running worker (a dead one then fails one request).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = os.environ.get("MOTCUA_DB_CONN_HEALTH_CHECKS", "1") != "0"
 DATABASES["default"].setdefault("TEST", {})
 if os.environ.get("MOTCUA_TEST_DB_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = os.environ["MOTCUA_TEST_DB_NAME"]
