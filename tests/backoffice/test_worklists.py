@@ -63,7 +63,7 @@ def test_menu_counts(w, three, login):
         "due_soon": 0,
         "overdue": 0,
         "supplement": 0,
-        "unit": 3,
+        "unit": None,  # the whole register is not counted on every page (10 M rows in a province)
     }
     assert counts(login(w.specialist).get("/can-bo/")) == {
         "todo": 1,
@@ -71,7 +71,7 @@ def test_menu_counts(w, three, login):
         "due_soon": 0,
         "overdue": 0,
         "supplement": 0,
-        "unit": 3,
+        "unit": None,  # the whole register is not counted on every page (10 M rows in a province)
     }
     response = login(w.specialist).get("/can-bo/")
     html = response.content.decode()

@@ -28,9 +28,7 @@ assert set(WORKLIST_LABELS) == set(WORKLISTS), "one label per worklist of dossie
 def menu_context(request) -> dict:
     counts = dossier_menu_counts(user=request.user)
     return {
-        "menu": [
-            {"key": key, "label": WORKLIST_LABELS[key], "count": counts.get(key, 0)} for key in WORKLISTS
-        ],
+        "menu": [{"key": key, "label": WORKLIST_LABELS[key], "count": counts.get(key)} for key in WORKLISTS],
         "is_receiver": is_receiving_officer(request.user),
         "reply_menu": reply_menu_counts(user=request.user),
         "can_read_access_log": can_read_access_log(request.user),
