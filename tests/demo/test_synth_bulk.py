@@ -92,3 +92,13 @@ def test_a_failed_bulk_load_leaves_nothing_and_every_index(db, postgres_only, mo
         synth(dossiers=120, years=1, seed=5, batch=50, progress=False, bulk_load=True)
     assert _indexes() == before
     assert not Dossier.objects.exists() and not DossierEvent.objects.exists()
+
+
+def test_batches_follow_the_calendar(db):
+    # Each batch takes the next slice of the period: the tables fill in order of reception, as in production.
+    demo_load()
+    synth(dossiers=300, years=2, seed=3, batch=100, progress=False)
+    rows = list(Dossier.objects.order_by("id").values_list("submitted_at", flat=True))
+    thirds = [sorted(rows[i * 100 : (i + 1) * 100]) for i in range(3)]
+    assert thirds[0][50] < thirds[1][50] < thirds[2][50]
+    assert thirds[0][-5] <= thirds[2][5]  # the first batch's late rows still come before the last's early ones
