@@ -101,4 +101,6 @@ def test_batches_follow_the_calendar(db):
     rows = list(Dossier.objects.order_by("id").values_list("submitted_at", flat=True))
     thirds = [sorted(rows[i * 100 : (i + 1) * 100]) for i in range(3)]
     assert thirds[0][50] < thirds[1][50] < thirds[2][50]
-    assert thirds[0][-5] <= thirds[2][5]  # the first batch's late rows still come before the last's early ones
+    assert (
+        thirds[0][-5] <= thirds[2][5]
+    )  # the first batch's late rows still come before the last's early ones
