@@ -2,7 +2,7 @@
 and every word through the translation catalogue."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.utils import translation
@@ -240,3 +240,20 @@ def test_the_monthly_chart_leaves_its_title_to_the_page_when_asked():
     untitled = str(monthly_chart(rows, title="Sở Tư pháp", show_title=False))
     # Still the chart's accessible name, no longer a line of SVG text cut off where a phone scrolls it.
     assert ">Sở Tư pháp</title>" in untitled and ">Sở Tư pháp</text>" not in untitled
+
+
+def test_daily_counts_are_printed_only_where_they_fit_across_a_bar():
+    days = [date(2026, 10, 26) + timedelta(days=n) for n in range(30)]
+    small = {
+        "days": days,
+        "counter": [3] * 30,
+        "postal": [1] * 30,
+        "online": [0] * 30,
+        "assisted_online": [0] * 30,
+    }
+    province = {**small, "counter": [3115] * 30, "postal": [402] * 30}
+    printed = re.compile(r'<text[^>]*class="value')
+    assert printed.search(str(received_per_day_chart(small, title="t")))
+    # Four-digit counts on 30 bars overlapped: not printed (the description still carries the totals).
+    crowded = str(received_per_day_chart(province, title="t"))
+    assert not printed.search(crowded) and "93450" in crowded
