@@ -220,6 +220,14 @@ def received_per_day_chart(series: dict[str, list], *, title: str, show_title: b
     title drawn on the canvas would be cut off by the sideways scroll."""
     days = series["days"]
     prefix = _prefix()
+    # A count is printed on its segment only where it fits across the bar too: a province's thirty days of
+    # four-digit counts overlapped each other (seen at 10 M dossiers); the description keeps the totals.
+    bar_width = (WIDTH - 100) / max(len(days), 1) * 0.8
+
+    def count_in_bar(value, chart) -> str:
+        text = _count_in_bar(value, chart)
+        return text if len(text) * 0.6 * FONT_SIZE <= bar_width else ""
+
     # A "dd/mm" label takes about 40 canvas units at 14: fourteen fit on the axis without turning them.
     step = _label_step(len(days), 14)
     chart = pygal.StackedBar(
@@ -229,16 +237,12 @@ def received_per_day_chart(series: dict[str, list], *, title: str, show_title: b
         show_minor_x_labels=step == 1,
         x_labels_major_every=step if step > 1 else None,
         y_title=_("Số hồ sơ"),
-        formatter=_count_in_bar,
+        formatter=count_in_bar,
     )
     chart.title = title if show_title else None
+    chart.print_values = len(days) <= 62
     chart.x_labels = [_day_label(day) for day in days]
     daily_totals = [sum(series[value][day] for value in Channel.values) for day in range(len(days))]
-    # Counts are printed on the segments only where the widest fits across a bar: a province's 30 days of
-    # four-digit counts overlapped each other (seen at 10 M dossiers); the table and the description keep them.
-    bar_width = (WIDTH - 100) / max(len(days), 1) * 0.8
-    widest = len(str(max(daily_totals, default=0)))
-    chart.print_values = len(days) <= 62 and widest * 0.6 * FONT_SIZE <= bar_width
     chart.y_labels = _count_axis(max(daily_totals, default=0))
     totals = []
     for value, label in Channel.choices:
