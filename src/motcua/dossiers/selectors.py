@@ -265,7 +265,7 @@ def dossier_search(
 
 # The menu counts the work lists only: "unit" is the whole register (ten million rows in a province after
 # ten years), not work, and counting it on every page cost seconds.
-MENU_COUNTED = ("todo", "mine", "due_soon", "overdue", "supplement")
+MENU_COUNTED = tuple(key for key in WORKLISTS if key != "unit")
 
 
 def dossier_menu_counts(*, user) -> dict[str, int]:
