@@ -230,6 +230,8 @@ def test_a_chart_without_data_says_so_in_the_page_language():
     # pygal's own text is English "No data", which a unit without dossiers showed on a Vietnamese page.
     empty = str(monthly_chart([], title="t"))
     assert ">Chưa có số liệu</text>" in empty and "No data" not in empty
+    # At the charts' text size, not pygal's 64, which ran out of a phone's frame.
+    assert re.search(r"\.no_data\s*\{[^}]*font-size:\s*18px", empty)
     with translation.override("en"):
         assert ">No data yet</text>" in str(monthly_chart([], title="t"))
 

@@ -55,6 +55,8 @@ def _style(colors: tuple[str, ...], value_colors: tuple[str, ...] | None = None)
         major_label_font_size=FONT_SIZE,
         legend_font_size=FONT_SIZE,
         value_font_size=FONT_SIZE,
+        # pygal draws "no data" at 64: on a phone the sentence ran out of the scrolling frame.
+        no_data_font_size=FONT_SIZE + 4,
         # On the hatched series a white halo (see _finish) keeps the dark figures readable over the strokes.
         value_colors=value_colors or ("#ffffff", "#000000", "#000000", "#000000", "#000000"),
         opacity="1",
