@@ -8,6 +8,7 @@ from motcua.reports.dashboard import (
     index766_by_unit,
     on_time_rate_over_time,
     overdue_now_by_unit,
+    received_by_period,
     received_per_day,
     satisfaction,
 )
@@ -31,6 +32,32 @@ def test_received_per_day_by_channel(scenario):
     totals = summary(**MARCH).totals
     assert sum(series["counter"]) == totals.received_counter == 7
     assert sum(series["postal"]) + sum(series["online"]) + sum(series["assisted_online"]) == 3
+
+
+def test_received_is_grouped_by_week_or_month_past_two_months(scenario):
+    two_months = {"date_from": date(2026, 2, 1), "date_to": date(2026, 4, 3)}  # 62 days
+    granularity, series = received_by_period(unit=None, **two_months)
+    assert granularity == "day" and series == received_per_day(unit=None, **two_months)
+
+    # Wednesday 25 February to Sunday 3 May: the first week counts from the 25th only.
+    weeks = {"date_from": date(2026, 2, 25), "date_to": date(2026, 5, 3)}
+    granularity, series = received_by_period(unit=None, **weeks)
+    daily = received_per_day(unit=None, **weeks)
+    assert granularity == "week"
+    assert series["days"][0] == date(2026, 2, 23) and all(d.weekday() == 0 for d in series["days"])
+    assert len(series["days"]) == 10
+    by_week = dict(zip(series["days"], series["postal"], strict=True))
+    assert by_week[date(2026, 3, 2)] == 1  # the postal dossier of Monday 2 March
+    for channel in ("counter", "postal", "online", "assisted_online"):
+        assert sum(series[channel]) == sum(daily[channel])
+
+    year = {"date_from": date(2025, 6, 15), "date_to": date(2026, 6, 14)}
+    granularity, series = received_by_period(unit=None, **year)
+    assert granularity == "month"
+    assert series["days"][0] == date(2025, 6, 1) and series["days"][-1] == date(2026, 6, 1)
+    assert len(series["days"]) == 13
+    march = series["days"].index(date(2026, 3, 1))
+    assert series["counter"][march] == summary(**MARCH).totals.received_counter == 7
 
 
 def test_on_time_rate_per_month_matches_summary(scenario):
@@ -80,6 +107,20 @@ def test_page_shows_key_numbers_and_charts(client, scenario, w):
     assert 'role="img"' in html
     assert 'http-equiv="refresh" content="300"' in html
     assert "@media print" in html
+
+
+def test_a_year_shows_received_per_month(client, scenario, w):
+    client.force_login(w.receiver)
+    response = client.get(URL, {"tu": "2025-05-01", "den": "2026-04-30"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hồ sơ tiếp nhận theo tháng và hình thức nộp</title>" in html
+    section = html[html.index("Hồ sơ tiếp nhận theo tháng") :]
+    chart = section[: section.index("</svg>")]
+    assert "Từ 01/05/2025 đến 30/04/2026" in chart
+    # Twelve months, the first and January with their year.
+    labels = re.findall(r'class="(?:major|)">(T\d+(?:/\d\d)?)</text>', chart)
+    assert labels[0] == "T5/25" and "T1/26" in labels and len(labels) == 12
 
 
 def test_default_period_is_the_last_30_days(client, scenario, w):

@@ -217,10 +217,20 @@ def _months_between(first: date, last: date) -> list[date]:
     return months
 
 
-def received_per_day_chart(series: dict[str, list], *, title: str, show_title: bool = True) -> SafeString:
-    """`show_title=False` when the page shows the title as a heading: it then wraps on a phone, where a
+def received_per_day_chart(
+    series: dict[str, list],
+    *,
+    title: str,
+    show_title: bool = True,
+    granularity: str = "day",
+    period: tuple[date, date] | None = None,
+) -> SafeString:
+    """Dossiers received per day, or per week or month (`received_by_period`), stacked by channel; `days`
+    holds each bar's first day and `period` the first and last day counted (default: the first and last bar).
+    `show_title=False` when the page shows the title as a heading: it then wraps on a phone, where a
     title drawn on the canvas would be cut off by the sideways scroll."""
     days = series["days"]
+    first, last = period or (days[0], days[-1])
     prefix = _prefix()
     # A count is printed on its segment only where it fits across the bar too: a province's thirty days of
     # four-digit counts overlapped each other (seen at 10 M dossiers); the description keeps the totals.
@@ -230,8 +240,15 @@ def received_per_day_chart(series: dict[str, list], *, title: str, show_title: b
         text = _count_in_bar(value, chart)
         return text if len(text) * 0.6 * FONT_SIZE <= bar_width else ""
 
-    # A "dd/mm" label takes about 40 canvas units at 14: fourteen fit on the axis without turning them.
-    step = _label_step(len(days), 14)
+    if granularity == "month":
+        labels, step = _month_labels(days)
+    elif granularity == "week":
+        labels = [_day_label(day) for day in days]
+        step = _thinning_step(labels)
+    else:
+        labels = [_day_label(day) for day in days]
+        # A "dd/mm" label takes about 40 canvas units at 14: fourteen fit on the axis without turning them.
+        step = _label_step(len(days), 14)
     chart = pygal.StackedBar(
         **_config(prefix, len(Channel.values)),
         height=360,
@@ -243,7 +260,7 @@ def received_per_day_chart(series: dict[str, list], *, title: str, show_title: b
     )
     chart.title = title if show_title else None
     chart.print_values = len(days) <= 62
-    chart.x_labels = [_day_label(day) for day in days]
+    chart.x_labels = labels
     daily_totals = [sum(series[value][day] for value in Channel.values) for day in range(len(days))]
     chart.y_labels = _count_axis(max(daily_totals, default=0))
     totals = []
@@ -252,8 +269,8 @@ def received_per_day_chart(series: dict[str, list], *, title: str, show_title: b
         chart.add(str(label), [count or None for count in counts])
         totals.append(f"{label}: {sum(counts)}")
     description = _("Từ %(start)s đến %(end)s, tổng theo hình thức nộp — %(totals)s.") % {
-        "start": f"{days[0]:%d/%m/%Y}",
-        "end": f"{days[-1]:%d/%m/%Y}",
+        "start": f"{first:%d/%m/%Y}",
+        "end": f"{last:%d/%m/%Y}",
         "totals": "; ".join(totals),
     }
     return _finish(chart.render(is_unicode=True), title=title, description=description, extra_css=_HALO_CSS)

@@ -29,6 +29,10 @@ ONLINE_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE)
 ON_TIME = (Timeliness.EARLY, Timeliness.ON_TIME)
 # Longer periods show the on-time rate per month rather than per week.
 WEEKLY_UP_TO_DAYS = 92
+# Up to two months the received chart has a bar per day with its counts; longer periods group the days into
+# the on-time chart's weeks or months. A year of days was 365 stacked bars 1.4 canvas units wide, which
+# nobody could read or print, and 0.4 s of pygal on every load of the page (docs/performance.md).
+DAILY_UP_TO_DAYS = 62
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -85,6 +89,47 @@ def received_per_day(*, unit: Unit | None, date_from: date, date_to: date) -> di
     return series
 
 
+def period_granularity(date_from: date, date_to: date) -> str:
+    """ "week" or "month": the buckets of the on-time chart, and of the received chart past two months."""
+    return "week" if (date_to - date_from).days < WEEKLY_UP_TO_DAYS else "month"
+
+
+def received_granularity(date_from: date, date_to: date) -> str:
+    if (date_to - date_from).days < DAILY_UP_TO_DAYS:
+        return "day"
+    return period_granularity(date_from, date_to)
+
+
+def period_start(granularity: str, day: date) -> date:
+    """The first day of the week (Monday) or month holding `day`."""
+    if granularity == "week":
+        return day - timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    return day
+
+
+def received_by_period(*, unit: Unit | None, date_from: date, date_to: date) -> tuple[str, dict[str, list]]:
+    """The received series of the dashboard: per day up to two months, else per week or month
+    ("day" | "week" | "month", {"days": first day of each bucket, channel: counts}). A bucket at either end
+    counts only the days inside the period."""
+    daily = received_per_day(unit=unit, date_from=date_from, date_to=date_to)
+    granularity = received_granularity(date_from, date_to)
+    if granularity == "day":
+        return granularity, daily
+    starts: list[date] = []
+    series: dict[str, list] = {"days": starts, **{channel: [] for channel in Channel.values}}
+    for position, day in enumerate(daily["days"]):
+        start = period_start(granularity, day)
+        if not starts or starts[-1] != start:
+            starts.append(start)
+            for channel in Channel.values:
+                series[channel].append(0)
+        for channel in Channel.values:
+            series[channel][-1] += daily[channel][position]
+    return granularity, series
+
+
 def _sums_scope(unit: Unit | None) -> Q:
     return unit_scope(unit_subtree_ids([unit.pk]) if unit is not None else None)
 
@@ -96,7 +141,7 @@ def on_time_rate_over_time(
     ("week" | "month", points). Weeks and months without results are left out (no rate, never 0 %).
     Read from the daily sums of the period."""
     period_bounds(date_from, date_to)
-    granularity = "week" if (date_to - date_from).days < WEEKLY_UP_TO_DAYS else "month"
+    granularity = period_granularity(date_from, date_to)
     groups = (
         FigureDelta.objects.filter(
             _sums_scope(unit), grain=Grain.DAY, bucket__gte=date_from, bucket__lte=date_to, resolved__gt=0
@@ -108,8 +153,7 @@ def on_time_rate_over_time(
     buckets: dict[date, list[int]] = {}
     for group in groups:
         day = group["bucket"]
-        start = day - timedelta(days=day.weekday()) if granularity == "week" else day.replace(day=1)
-        counts = buckets.setdefault(start, [0, 0])
+        counts = buckets.setdefault(period_start(granularity, day), [0, 0])
         counts[0] += group["resolved"]
         counts[1] += group["early"] + group["on_time"]
     points = [RatePoint(start=start, resolved=r, on_time=o) for start, (r, o) in sorted(buckets.items())]

@@ -12,7 +12,7 @@ from motcua.reports.dashboard import (
     index766_by_unit,
     on_time_rate_over_time,
     overdue_now_by_unit,
-    received_per_day,
+    received_by_period,
     satisfaction,
 )
 from motcua.reports.selectors import report_units_for_user, summary
@@ -79,9 +79,14 @@ def _figures(result, *, date_from: date, date_to: date) -> dict:
     overdue = overdue_now_by_unit(unit=unit)
     granularity, points = on_time_rate_over_time(**period)
     index766 = index766_by_unit(**period)
+    received_granularity, received = received_by_period(**period)
     # The page shows each title as a heading (it wraps on a phone); the chart keeps it as its accessible name.
     titles = {
-        "received": _("Hồ sơ tiếp nhận theo ngày và hình thức nộp"),
+        "received": {
+            "day": _("Hồ sơ tiếp nhận theo ngày và hình thức nộp"),
+            "week": _("Hồ sơ tiếp nhận theo tuần và hình thức nộp"),
+            "month": _("Hồ sơ tiếp nhận theo tháng và hình thức nộp"),
+        }[received_granularity],
         "on_time": _("Tỷ lệ giải quyết đúng hạn theo tuần")
         if granularity == "week"
         else _("Tỷ lệ giải quyết đúng hạn theo tháng"),
@@ -96,7 +101,11 @@ def _figures(result, *, date_from: date, date_to: date) -> dict:
         "satisfaction": satisfaction(**period),
         "chart_titles": titles,
         "received_chart": charts.received_per_day_chart(
-            received_per_day(**period), title=titles["received"], **untitled
+            received,
+            title=titles["received"],
+            granularity=received_granularity,
+            period=(date_from, date_to),
+            **untitled,
         ),
         # The whole period, so that a week without any resolved dossier shows as such instead of vanishing.
         "on_time_chart": charts.on_time_chart(
