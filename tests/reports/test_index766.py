@@ -127,6 +127,34 @@ def test_an_administrator_value_is_used_for_its_unit_and_period_only(scenario):
     assert indicator(index766(**MARCH, unit=w.justice), "PUBLISH_ON_TIME").points is None
 
 
+def test_each_child_row_is_the_childs_own_index(scenario):
+    """with_children reads once for every unit: each child's groups equal that child's own index, an
+    administrator's value entered for a child included."""
+    w = scenario.w
+    ManualIndicatorValue.objects.create(
+        unit=w.justice,
+        period_start=MARCH["date_from"],
+        period_end=MARCH["date_to"],
+        code="PUBLISH_ON_TIME",
+        value=Decimal("0.5"),
+    )
+    result = index766(**MARCH, unit=w.province, with_children=True)
+    assert len(result.children) > 1 and w.justice in [child for child, _ in result.children]
+
+    def rows(groups):
+        return [
+            (i.indicator.code, i.state, i.numerator, i.denominator, i.points)
+            for g in groups
+            for i in g.indicators
+        ]
+
+    for child, groups in result.children:
+        assert rows(groups) == rows(index766(**MARCH, unit=child).groups), child.agency_code
+    justice = dict(result.children)[w.justice]
+    assert next(i for g in justice for i in g.indicators if i.indicator.code == "PUBLISH_ON_TIME").points == 3
+    assert rows(result.groups) == rows(index766(**MARCH, unit=w.province).groups)
+
+
 def test_drill_down_lists_exactly_the_dossiers_counted(scenario, end_to_end):
     d = scenario.dossiers
     result = index766(**MARCH)

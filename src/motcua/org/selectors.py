@@ -19,8 +19,11 @@ def unit_tree_children() -> dict[int | None, list[int]]:
     return children
 
 
-def unit_subtree_ids(unit_ids: Iterable[int]) -> set[int]:
-    children = unit_tree_children()
+def unit_subtree_ids(
+    unit_ids: Iterable[int], children: dict[int | None, list[int]] | None = None
+) -> set[int]:
+    """`children`: the tree already read by `unit_tree_children`, for a caller asking about many units."""
+    children = children if children is not None else unit_tree_children()
     seen: set[int] = set()
     stack = list(unit_ids)
     while stack:

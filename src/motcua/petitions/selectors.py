@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -190,25 +190,27 @@ def petitions_exist() -> bool:
     return Petition.objects.exists()
 
 
-def petition_figures(*, unit: Unit | None, start: datetime, end: datetime) -> PetitionFigures:
+def petition_figures(
+    *, unit: Unit | None, start: datetime, end: datetime, subtree: set[int] | None = None
+) -> PetitionFigures:
     """Petitions received in [start, end) of the unit's subtree (as receiving centre or handling unit).
     On time is measured against the original due date: an extension explains a delay, it does not erase it
-    (the same rule as for dossiers). legal-spec §3.2 F."""
+    (the same rule as for dossiers). legal-spec §3.2 F. `subtree`: the unit's subtree when the caller has it.
+    One query: the 766 index asks this of every unit of a province on each load of the dashboard."""
     qs = Petition.objects.filter(received_at__gte=start, received_at__lt=end).exclude(status=Status.REJECTED)
     if unit is not None:
-        subtree = unit_subtree_ids([unit.pk])
+        subtree = subtree if subtree is not None else unit_subtree_ids([unit.pk])
         qs = qs.filter(Q(unit_id__in=subtree) | Q(receiving_unit_id__in=subtree))
     answered_on_time = Q(answered_at__isnull=False, answered_at__lte=F("original_due_at"))
     open_within = Q(answered_at__isnull=True, original_due_at__gte=end)
-    on_time = qs.filter(answered_on_time | open_within)
     late = Q(answered_at__isnull=False, answered_at__gt=F("original_due_at")) | Q(
         answered_at__isnull=True, original_due_at__lt=end
     )
-    satisfactory = qs.exclude(late).exclude(rating=Satisfaction.NOT_SATISFIED)
-    return PetitionFigures(
-        handled=qs.count(),
-        on_time=on_time.count(),
-        satisfactory=satisfactory.count(),
-        about_procedures=qs.filter(subject_kind__in=(SubjectKind.PROCEDURE, SubjectKind.DOSSIER)).count(),
-        about_staff=qs.filter(subject_kind=SubjectKind.OFFICER_CONDUCT).count(),
+    counts = qs.order_by().aggregate(
+        handled=Count("pk"),
+        on_time=Count("pk", filter=answered_on_time | open_within),
+        satisfactory=Count("pk", filter=~late & ~Q(rating=Satisfaction.NOT_SATISFIED)),
+        about_procedures=Count("pk", filter=Q(subject_kind__in=(SubjectKind.PROCEDURE, SubjectKind.DOSSIER))),
+        about_staff=Count("pk", filter=Q(subject_kind=SubjectKind.OFFICER_CONDUCT)),
     )
+    return PetitionFigures(**counts)

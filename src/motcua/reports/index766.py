@@ -30,10 +30,10 @@ from motcua.core.exceptions import ValidationFailed
 from motcua.dossiers.enums import Channel, Timeliness
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Unit
-from motcua.org.selectors import unit_subtree_ids
+from motcua.org.selectors import unit_subtree_ids, unit_tree_children
 from motcua.payments.enums import PaymentMethod, PaymentStatus
 from motcua.payments.models import Payment
-from motcua.petitions.selectors import petition_figures, petitions_exist
+from motcua.petitions.selectors import PetitionFigures, petition_figures, petitions_exist
 from motcua.ratings.enums import Overall
 from motcua.ratings.models import Rating
 
@@ -107,9 +107,10 @@ class Indicator:
     # indicator has no points and says why (`no_evidence`).
     evidence: Condition | None = None
     no_evidence: Promise | None = None
-    # Figures counted outside the dossiers (petitions): (unit, start, end) → (numerator, denominator), or
-    # None while the system holds no such data at all. `empty_points` is the score of an empty denominator.
-    counts: Callable[[Unit | None, datetime, datetime], tuple[int, int] | None] | None = None
+    # Figures counted outside the dossiers: the unit's petition figures of the period → (numerator,
+    # denominator). While the system holds no petition at all the indicator is "no data", not full points.
+    # `empty_points` is the score of an empty denominator.
+    counts: Callable[[PetitionFigures], tuple[int, int]] | None = None
     empty_points: float | None = None
 
     @property
@@ -184,18 +185,11 @@ NO_PAYMENT = gettext_lazy(
 )
 
 
-def _petitions_on_time(unit: Unit | None, start: datetime, end: datetime) -> tuple[int, int] | None:
-    """None while the system holds no petition at all: "no petitions" then means "no data", not full points."""
-    if not petitions_exist():
-        return None
-    figures = petition_figures(unit=unit, start=start, end=end)
+def _petitions_on_time(figures: PetitionFigures) -> tuple[int, int]:
     return figures.on_time, figures.handled
 
 
-def _petitions_satisfactory(unit: Unit | None, start: datetime, end: datetime) -> tuple[int, int] | None:
-    if not petitions_exist():
-        return None
-    figures = petition_figures(unit=unit, start=start, end=end)
+def _petitions_satisfactory(figures: PetitionFigures) -> tuple[int, int]:
     return figures.satisfactory, figures.handled
 
 
@@ -520,22 +514,41 @@ def _scope(unit: Unit | None) -> Q:
     return Q(competent_unit_id__in=subtree) | Q(receiving_unit_id__in=subtree)
 
 
-def _manual_values(*, unit: Unit | None, date_from: date, date_to: date) -> dict[str, ManualIndicatorValue]:
-    values = ManualIndicatorValue.objects.filter(period_start=date_from, period_end=date_to)
-    values = values.filter(unit=unit) if unit is not None else values.filter(unit__isnull=True)
-    return {value.code: value for value in values}
+def _manual_values(
+    *, units: list[Unit | None], date_from: date, date_to: date
+) -> dict[int | None, dict[str, ManualIndicatorValue]]:
+    """The entered values of the period per unit (None: the province as a whole), in one query."""
+    ids = [unit.pk for unit in units if unit is not None]
+    condition = Q(unit_id__in=ids) | (Q(unit__isnull=True) if None in units else Q(pk__in=[]))
+    found: dict[int | None, dict[str, ManualIndicatorValue]] = {
+        (unit.pk if unit else None): {} for unit in units
+    }
+    for value in ManualIndicatorValue.objects.filter(condition, period_start=date_from, period_end=date_to):
+        found[value.unit_id][value.code] = value
+    return found
 
 
 class Sums:
     """The pre-aggregated sums of a unit's scope for a period, per procedure version and channel."""
 
-    def __init__(self, parts: PeriodSums, end_to_end: set[int], keep=lambda key: True):
+    def __init__(self, end_to_end: set[int]):
         self.rows: dict[tuple, Counter] = defaultdict(Counter)
+        self.end_to_end = end_to_end
+
+    @classmethod
+    def split(cls, parts: PeriodSums, end_to_end: set[int], owners) -> dict:
+        """One pass over the sums, each group added to the Sums of every owner `owners(key)` names: a
+        group whose competent and receiving units lie under two different units counts for both, as a
+        dossier does (the same rule as the statistics report)."""
+        out: dict = {}
         for part, prefix in ((parts.flows, ""), (parts.opening, "opening_"), (parts.closing, "closing_")):
             for key, counts in part.items():
-                if keep(key):
-                    self.rows[key[-2:]].update({f"{prefix}{m}": v for m, v in counts.items()})
-        self.end_to_end = end_to_end
+                named = {f"{prefix}{m}": v for m, v in counts.items()}
+                for owner in owners(key):
+                    if owner not in out:
+                        out[owner] = cls(end_to_end)
+                    out[owner].rows[key[-2:]].update(named)
+        return out
 
     def figure(self, name: str, *, end_to_end: bool = False, channels=None) -> int:
         total = 0
@@ -585,13 +598,20 @@ def _counts_recount(unit: Unit | None, start, end) -> dict[str, int]:
 
 
 def _groups_for(
-    *, unit: Unit | None, date_from: date, date_to: date, start, end, counts: dict[str, int]
+    *,
+    counts: dict[str, int],
+    manual: dict[str, ManualIndicatorValue],
+    petitions: Callable[[], PetitionFigures | None],
 ) -> list[GroupResult]:
-    manual = _manual_values(unit=unit, date_from=date_from, date_to=date_to)
+    """`petitions` is asked only if an indicator counts petitions; None when the system holds none."""
     results: dict[str, list[IndicatorResult]] = {g.code: [] for g in GROUPS}
+    figures: list = []
     for indicator in INDICATORS:
         if indicator.counts is not None:
-            results[indicator.group].append(_counted_result(indicator, indicator.counts(unit, start, end)))
+            if not figures:
+                figures.append(petitions())
+            counted = indicator.counts(figures[0]) if figures[0] is not None else None
+            results[indicator.group].append(_counted_result(indicator, counted))
             continue
         results[indicator.group].append(_result(indicator, counts, manual.get(indicator.code)))
     return [GroupResult(group=g, indicators=results[g.code]) for g in GROUPS]
@@ -662,27 +682,61 @@ def index766(
     With `with_children`, also the group points of each direct child unit, from the same three reads."""
     start, end = period_bounds(date_from, date_to)
     unit = scoped_unit(user=user, unit=unit)
-    subtree = unit_subtree_ids([unit.pk]) if unit is not None else None
-    end_to_end = _end_to_end_versions()
-    key = ("competent_unit_id", "receiving_unit_id", "procedure_version_id", "channel")
-    parts = period_sums(date_from=date_from, date_to=date_to, scope=unit_scope(subtree), group=key)
-
-    def counts_for(scope_unit: Unit | None, ids: set[int] | None) -> dict[str, int]:
-        if recount:
-            return _counts_recount(scope_unit, start, end)
-        keep = (lambda k: True) if ids is None else (lambda k: k[0] in ids or k[1] in ids)
-        return _counts_from(Sums(parts, end_to_end, keep))
-
-    common = dict(date_from=date_from, date_to=date_to, start=start, end=end)
-    groups = _groups_for(unit=unit, counts=counts_for(unit, None), **common)
-    children = []
+    tree = unit_tree_children()  # once: every unit's subtree below is read from it
+    subtree = unit_subtree_ids([unit.pk], children=tree) if unit is not None else None
+    child_units = []
     if with_children:
-        child_units = (
-            Unit.objects.filter(parent=unit) if unit is not None else Unit.objects.filter(parent__isnull=True)
+        child_units = list(
+            (
+                Unit.objects.filter(parent=unit)
+                if unit is not None
+                else Unit.objects.filter(parent__isnull=True)
+            ).order_by("agency_code")
         )
-        for child in child_units.order_by("agency_code"):
-            ids = set(unit_subtree_ids([child.pk]))
-            children.append((child, _groups_for(unit=child, counts=counts_for(child, ids), **common)))
+    subtrees = {child.pk: unit_subtree_ids([child.pk], children=tree) for child in child_units}
+    manual = _manual_values(units=[unit, *child_units], date_from=date_from, date_to=date_to)
+    any_petition: list[bool] = []
+
+    def petitions_of(scope_unit: Unit | None, ids: set[int] | None):
+        def read() -> PetitionFigures | None:
+            if not any_petition:
+                any_petition.append(petitions_exist())
+            if not any_petition[0]:
+                return None
+            return petition_figures(unit=scope_unit, start=start, end=end, subtree=ids)
+
+        return read
+
+    if recount:
+        counts = {None: _counts_recount(unit, start, end)}
+        counts.update({child.pk: _counts_recount(child, start, end) for child in child_units})
+    else:
+        end_to_end = _end_to_end_versions()
+        key = ("competent_unit_id", "receiving_unit_id", "procedure_version_id", "channel")
+        parts = period_sums(date_from=date_from, date_to=date_to, scope=unit_scope(subtree), group=key)
+        # Siblings' subtrees are disjoint: each unit of the province belongs to at most one child.
+        child_of = {member: child for child, ids in subtrees.items() for member in ids}
+
+        def owners(group_key: tuple) -> set:
+            return {None} | {child_of[u] for u in group_key[:2] if u in child_of}
+
+        sums = Sums.split(parts, end_to_end, owners)
+        counts = {owner: _counts_from(sums.get(owner) or Sums(end_to_end)) for owner in [None, *subtrees]}
+
+    groups = _groups_for(
+        counts=counts[None], manual=manual[unit.pk if unit else None], petitions=petitions_of(unit, subtree)
+    )
+    children = [
+        (
+            child,
+            _groups_for(
+                counts=counts[child.pk],
+                manual=manual[child.pk],
+                petitions=petitions_of(child, subtrees[child.pk]),
+            ),
+        )
+        for child in child_units
+    ]
     return Index766(date_from=date_from, date_to=date_to, unit=unit, groups=groups, children=children)
 
 
