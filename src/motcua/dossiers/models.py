@@ -356,11 +356,14 @@ class DossierStep(models.Model):
         indexes = [
             models.Index(fields=["unit", "finished_at", "due_at"], name="dossierstep_unit_open_due"),
             # The open steps waiting in a unit for a role (the officers' "todo" list): a few thousand entries
-            # where the index above holds every step ever taken.
+            # where the index above holds every step ever taken. Covering (assignee, dossier, id): the list
+            # reads it alone. Without them PostgreSQL read the open steps through "one open step per
+            # dossier" instead, one heap page per open step of the province (70 ms at 10 M dossiers).
             models.Index(
                 fields=["unit", "role"],
                 name="dossierstep_open_unit_role",
                 condition=models.Q(finished_at__isnull=True),
+                include=["assignee", "dossier", "id"],
             ),
             models.Index(
                 fields=["explained_by"],

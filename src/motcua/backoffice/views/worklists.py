@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.dossiers.enums import Status
-from motcua.dossiers.selectors import WORKLISTS, dossier_clocks, dossier_search, dossier_worklist
+from motcua.dossiers.selectors import (
+    WORKLISTS,
+    dossier_clocks,
+    dossier_page,
+    dossier_search,
+    dossier_worklist,
+)
 from motcua.privacy.recording import record_search
 
 from ..selectors import dossier_reply_clocks, dossier_reply_worklist
@@ -62,9 +68,8 @@ def _rows(page, now) -> list[dict]:
 
 
 def _page(request, queryset, sort: str):
-    paginator = Paginator(queryset.order_by(*SORTS[sort]), PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    page = dossier_page(queryset, order_by=SORTS[sort], number=request.GET.get("page"), per_page=PER_PAGE)
+    return page, page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
 # Search terms (a phone, an ID number, a name) never travel in a URL, where access logs, browser history and
