@@ -101,7 +101,12 @@ def main() -> int:
     from motcua.dossiers.enums import Status
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.permissions import acting_unit_ids
-    from motcua.dossiers.selectors import dossier_public_status, dossier_queryset_for_staff, dossier_worklist
+    from motcua.dossiers.selectors import (
+        dossier_page,
+        dossier_public_status,
+        dossier_queryset_for_staff,
+        dossier_worklist,
+    )
     from motcua.org.enums import Role, UnitKind
     from motcua.org.models import Unit
     from motcua.org.selectors import user_roles
@@ -156,9 +161,12 @@ def main() -> int:
     acting = acting_unit_ids(officer)
 
     def worklist():
-        """What the worklist page runs: the first 25 rows by due date, and the count its pager shows."""
-        rows = dossier_worklist(user=officer, worklist="todo").order_by(*WORKLIST_SORTS["due"])
-        return [dossier.pk for dossier in rows[:25]], rows.count()
+        """What the worklist page runs: the first 25 rows by due date, and the count its pager shows (as
+        a request, the officer's roles and scope read afresh)."""
+        user = type(officer).objects.get(pk=officer.pk)
+        rows = dossier_worklist(user=user, worklist="todo")
+        page = dossier_page(rows, order_by=WORKLIST_SORTS["due"], number=1, per_page=25)
+        return [dossier.pk for dossier in page.object_list], page.paginator.count
 
     def naive_worklist():
         """The same list as one OR over the dossier table joined to its current step, within the officer's

@@ -127,6 +127,20 @@ def test_pages_of_25(w, login):
     assert "?list=unit&amp;page=2" in first.content.decode()
     second = client.get("/can-bo/", {"list": "unit", "page": 2})
     assert len(second.context["rows"]) == 1
+    assert "?list=unit&amp;page=1" in second.content.decode() and "page=3" not in second.content.decode()
+    # Work lists are counted; the register (years of dossiers at a province) is not: no COUNT query at all.
+    assert first.context["page_obj"].paginator.count is None
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts_run(list_key):
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/can-bo/", {"list": list_key, "page": 2})
+        return sum("COUNT(" in q["sql"] for q in queries.captured_queries)
+
+    # The menu counts the work lists on both pages; the todo page also counts its own rows.
+    assert counts_run("unit") == counts_run("todo") - 1
+    assert client.get("/can-bo/", {"list": "todo"}).context["page_obj"].paginator.count == 26
 
 
 def test_the_worklist_needs_a_signed_in_officer(w, client):

@@ -28,12 +28,15 @@ SORTS = {
     # Equal due dates: first come, first served.
     "due": (F("due_at").asc(nulls_last=True), "id"),
     "-due": (F("due_at").desc(nulls_last=True), "-id"),
+    # Both ways along the register's index (received_at DESC, id DESC): a dossier submitted but not yet
+    # received (no date) is the newest.
     "received": (F("received_at").asc(nulls_last=True), "id"),
-    "-received": (F("received_at").desc(nulls_last=True), "-id"),
+    "-received": (F("received_at").desc(nulls_first=True), "-id"),
 }
 DEFAULT_SORT = "due"
 # Work lists read most urgent first; the whole unit's register reads newest first.
 DEFAULT_SORTS = {"unit": "-received"}
+UNCOUNTED = {"unit"}
 FILTER_STATUSES = [(value, label) for value, label in Status.choices if value != Status.DRAFT]
 
 
@@ -67,8 +70,10 @@ def _rows(page, now) -> list[dict]:
     return rows
 
 
-def _page(request, queryset, sort: str):
-    page = dossier_page(queryset, order_by=SORTS[sort], number=request.GET.get("page"), per_page=PER_PAGE)
+def _page(request, queryset, sort: str, *, counted: bool = True):
+    page = dossier_page(
+        queryset, order_by=SORTS[sort], number=request.GET.get("page"), per_page=PER_PAGE, counted=counted
+    )
     return page, page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
 
 
@@ -161,7 +166,8 @@ def worklist(request):
     if q or status:
         matching = dossier_search(user=request.user, q=q, status=status or None, now=now)
         dossiers = dossiers.filter(pk__in=matching.order_by().values("pk"))
-    page, page_range = _page(request, dossiers, sort)
+    # The register holds every dossier of the unit's years: newest first from its index, never counted.
+    page, page_range = _page(request, dossiers, sort, counted=key not in UNCOUNTED)
     return bo_render(
         request,
         "backoffice/worklist.html",
