@@ -28,24 +28,32 @@ SORTS = {
     # Equal due dates: first come, first served.
     "due": (F("due_at").asc(nulls_last=True), "id"),
     "-due": (F("due_at").desc(nulls_last=True), "-id"),
-    # Both ways along the register's index (received_at DESC, id DESC): a dossier submitted but not yet
-    # received (no date) is the newest.
-    "received": (F("received_at").asc(nulls_last=True), "id"),
-    "-received": (F("received_at").desc(nulls_first=True), "-id"),
+    # Both ways along the register's index (received_at DESC NULLS LAST, id DESC, migration 0010): a
+    # dossier never received (refused at the counter, no date) comes after every received one.
+    "received": (F("received_at").asc(nulls_first=True), "id"),
+    "-received": (F("received_at").desc(nulls_last=True), "-id"),
 }
 DEFAULT_SORT = "due"
 # Work lists read most urgent first; the whole unit's register reads newest first.
 DEFAULT_SORTS = {"unit": "-received"}
 UNCOUNTED = {"unit"}
+# The register is read along its index of reception dates: by due date it would sort years of dossiers.
+REGISTER_SORTS = ("received", "-received")
 FILTER_STATUSES = [(value, label) for value, label in Status.choices if value != Status.DRAFT]
 
 
-def _date_columns(sort: str | None) -> list[dict]:
-    """The two date columns; with `sort`, each header links to the sort it applies next and says its
-    current state (aria-sort)."""
+def _date_columns(sort: str | None, sortable: tuple[str, ...] = ("received", "due")) -> list[dict]:
+    """The two date columns; with `sort`, each header in `sortable` links to the sort it applies next and
+    says its current state (aria-sort)."""
     columns = []
     for key, label, first in (("received", _("Tiếp nhận"), "-received"), ("due", _("Hẹn trả"), "due")):
-        column = {"key": key, "label": label, "sortable": sort is not None, "next": first, "aria": ""}
+        column = {
+            "key": key,
+            "label": label,
+            "sortable": sort is not None and key in sortable,
+            "next": first,
+            "aria": "",
+        }
         if sort == key:
             column.update(next=f"-{key}", aria="ascending")
         elif sort == f"-{key}":
@@ -155,7 +163,7 @@ def worklist(request):
     if key not in WORKLISTS:
         key = "todo"
     sort = request.GET.get("sort") or DEFAULT_SORTS.get(key, DEFAULT_SORT)
-    if sort not in SORTS:
+    if sort not in SORTS or (key in UNCOUNTED and sort not in REGISTER_SORTS):
         sort = DEFAULT_SORTS.get(key, DEFAULT_SORT)
     status = request.GET.get("status") or ""
     if status not in Status.values:
@@ -175,7 +183,7 @@ def worklist(request):
             "current_list": key,
             "current_label": WORKLIST_LABELS[key],
             "sort": sort,
-            "date_columns": _date_columns(sort),
+            "date_columns": _date_columns(sort, ("received",) if key in UNCOUNTED else ("received", "due")),
             "status": status,
             "q": q,
             "statuses": FILTER_STATUSES,
