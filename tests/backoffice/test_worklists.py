@@ -148,6 +148,9 @@ def test_pages_of_25(w, login):
     # The menu counts the work lists on both pages; the todo page also counts its own rows.
     assert counts_run("unit") == counts_run("todo") - 1
     assert client.get("/can-bo/", {"list": "todo"}).context["page_obj"].paginator.count == 26
+    # A page number past any register is capped (an offset of millions would read them all), never an error.
+    deep = client.get("/can-bo/", {"list": "unit", "page": 10**9})
+    assert deep.status_code == 200 and deep.context["page_obj"].number == 400 and not deep.context["rows"]
 
 
 def test_the_worklist_needs_a_signed_in_officer(w, client):

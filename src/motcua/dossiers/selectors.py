@@ -227,6 +227,11 @@ def _waiting_step_dossier_ids(user, roles: set[str], acting: set[int]) -> list[i
         return [row[0] for row in cursor.fetchall()]
 
 
+# An uncounted list is read by offset: ?page=400000 would have the database walk ten million rows. Deeper
+# than 10,000 dossiers the filters (status, search) are the way in.
+MAX_UNCOUNTED_PAGES = 400
+
+
 class UncountedPage:
     """A page of a list too long to count on every view (the register of a unit holds years of dossiers):
     previous and next only, like Django's Page otherwise. `paginator.count` is None."""
@@ -274,7 +279,7 @@ def dossier_page(
         ids = list(page.object_list)
     else:
         try:
-            position = max(1, int(number or 1))
+            position = min(max(1, int(number or 1)), MAX_UNCOUNTED_PAGES)
         except (TypeError, ValueError):
             position = 1
         start = (position - 1) * per_page
