@@ -22,6 +22,7 @@ from motcua.org.selectors import unit_subtree_ids, unit_tree_children
 from motcua.workcal.calendar import LOCAL_TZ
 
 from .figures import segments, unit_scope
+from .index766 import index766
 from .models import FigureDelta, Grain
 from .selectors import not_finished_before, period_bounds, period_measures
 
@@ -196,40 +197,23 @@ def satisfaction(*, unit: Unit | None, date_from: date, date_to: date) -> float 
     return _ratio((counts["very"] or 0) + (counts["satisfied"] or 0), counts["rated"] or 0)
 
 
-def index766_by_unit(*, unit: Unit | None, date_from: date, date_to: date) -> list[UnitCount] | None:
-    """Hook for the Decision 766 index (reports/index766.py, built separately). None while that module
-    does not exist: the dashboard then shows "chưa tính"."""
-    try:
-        from . import index766 as module  # noqa: PLC0415 - optional, being written in parallel
-    except ImportError:
-        return None
-    function = getattr(module, "index766", None)
-    if function is None:
-        return None
-    return _index766_rows(function, unit=unit, date_from=date_from, date_to=date_to)
-
-
-def _index766_rows(function, *, unit, date_from, date_to) -> list[UnitCount] | None:
-    """The unit's points and each direct sub-unit's (index766(..., with_children=True)); None when the
-    function's signature differs from the one this was written against."""
-    try:
-        result = function(unit=unit, date_from=date_from, date_to=date_to, with_children=True)
-        rows = []
-        if result.unit is not None:
-            rows.append(
-                UnitCount(
-                    code=result.unit.agency_code,
-                    name=result.unit.name,
-                    value=result.points,
-                    maximum=result.max_computed,
-                )
+def index766_by_unit(*, unit: Unit | None, date_from: date, date_to: date) -> list[UnitCount]:
+    """The unit's Decision 766 points and each direct sub-unit's, with the maxima actually scored."""
+    result = index766(unit=unit, date_from=date_from, date_to=date_to, with_children=True)
+    rows = []
+    if result.unit is not None:
+        rows.append(
+            UnitCount(
+                code=result.unit.agency_code,
+                name=result.unit.name,
+                value=result.points,
+                maximum=result.max_computed,
             )
-        for child, groups in result.children:
-            points = round(sum(group.points for group in groups), 2)
-            maximum = sum(group.max_computed for group in groups)
-            rows.append(UnitCount(code=child.agency_code, name=child.name, value=points, maximum=maximum))
-    except (TypeError, AttributeError):
-        return None
+        )
+    for child, groups in result.children:
+        points = round(sum(group.points for group in groups), 2)
+        maximum = sum(group.max_computed for group in groups)
+        rows.append(UnitCount(code=child.agency_code, name=child.name, value=points, maximum=maximum))
     return rows
 
 

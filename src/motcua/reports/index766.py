@@ -14,6 +14,7 @@ very same conditions, so it lists exactly the dossiers that were counted."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -605,12 +606,11 @@ def _groups_for(
 ) -> list[GroupResult]:
     """`petitions` is asked only if an indicator counts petitions; None when the system holds none."""
     results: dict[str, list[IndicatorResult]] = {g.code: [] for g in GROUPS}
-    figures: list = []
+    petitions = functools.cache(petitions)  # two indicators count the same petitions
     for indicator in INDICATORS:
         if indicator.counts is not None:
-            if not figures:
-                figures.append(petitions())
-            counted = indicator.counts(figures[0]) if figures[0] is not None else None
+            figures = petitions()
+            counted = indicator.counts(figures) if figures is not None else None
             results[indicator.group].append(_counted_result(indicator, counted))
             continue
         results[indicator.group].append(_result(indicator, counts, manual.get(indicator.code)))
@@ -695,13 +695,11 @@ def index766(
         )
     subtrees = {child.pk: unit_subtree_ids([child.pk], children=tree) for child in child_units}
     manual = _manual_values(units=[unit, *child_units], date_from=date_from, date_to=date_to)
-    any_petition: list[bool] = []
+    any_petition = functools.cache(petitions_exist)  # asked once per call, and only if an indicator needs it
 
     def petitions_of(scope_unit: Unit | None, ids: set[int] | None):
         def read() -> PetitionFigures | None:
-            if not any_petition:
-                any_petition.append(petitions_exist())
-            if not any_petition[0]:
+            if not any_petition():
                 return None
             return petition_figures(unit=scope_unit, start=start, end=end, subtree=ids)
 
