@@ -28,7 +28,7 @@ from motcua.dossiers.enums import Action
 from motcua.org.enums import Role
 from motcua.ratings.selectors import rating_aggregates
 from motcua.ratings.services import rating_submit
-from motcua.reports.dashboard import satisfaction
+from motcua.reports.dashboard import dashboard
 from motcua.reports.excel import FIRST_DATA_ROW, summary_xlsx
 from motcua.reports.index766 import State, index766, index766_dossiers
 from motcua.reports.selectors import period_bounds, satisfaction_report, summary
@@ -92,7 +92,7 @@ def rated(clock):
 def test_without_ratings_every_satisfaction_figure_is_none(plain):
     totals = summary(**MARCH).totals
     assert (totals.returned, totals.rated, totals.satisfaction_rate) == (2, 0, None)
-    assert satisfaction(unit=None, **MARCH) is None
+    assert dashboard(unit=None, **MARCH).satisfaction is None
     item = next(
         r
         for g in index766(**MARCH).groups
@@ -165,8 +165,8 @@ def test_satisfaction_report_is_scoped_like_the_statistics(rated):
 
 def test_dashboard_rate_and_page(rated, client):
     w = rated.w
-    assert satisfaction(unit=None, **MARCH) == 0.75
-    assert satisfaction(unit=w.centre, **MARCH) == 0.6667
+    assert dashboard(unit=None, **MARCH).satisfaction == 0.75
+    assert dashboard(unit=w.centre, **MARCH).satisfaction == 0.6667
     client.force_login(w.receiver)
     html = client.get(
         "/can-bo/bang-dieu-khien/", {"don_vi": "H12.99", "tu": "2026-03-01", "den": "2026-03-31"}

@@ -4,14 +4,21 @@ and who may see it."""
 import re
 from datetime import date
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from motcua.reports.dashboard import (
+    dashboard,
     index766_by_unit,
     on_time_rate_over_time,
     overdue_now_by_unit,
     received_by_period,
     received_per_day,
-    satisfaction,
 )
+from motcua.reports.figures import period_sums, unit_scope
+from motcua.reports.index766 import SUMS_KEY
+from motcua.reports.models import FigureDelta
 from motcua.reports.selectors import summary
 
 # One scenario for the module (tests/reports/conftest.py): no test here needs an empty database.
@@ -85,9 +92,49 @@ def test_overdue_now_by_unit(scenario, w):
 
 
 def test_satisfaction_and_index766_are_not_invented(scenario):
-    assert satisfaction(unit=None, **MARCH) is None
+    assert dashboard(unit=None, **MARCH).satisfaction is None
     rows = index766_by_unit(unit=None, **MARCH)
     assert rows and all(isinstance(row.value, float | int) for row in rows)
+
+
+@pytest.mark.parametrize("unit_name", [None, "centre", "commune_centre"])
+@pytest.mark.parametrize(
+    "period",
+    [MARCH, {"date_from": date(2025, 5, 1), "date_to": date(2026, 4, 30)}],
+    ids=["month", "year"],
+)
+def test_dashboard_shares_its_reads_and_equals_each_figure_read_alone(scenario, w, unit_name, period):
+    unit = getattr(w, unit_name) if unit_name else None
+    with CaptureQueriesContext(connection) as queries:
+        board = dashboard(unit=unit, **period)
+    sums_reads = [q for q in queries if FigureDelta._meta.db_table in q["sql"]]
+    # The period's three reads (flows, opening, closing) once for the report and the index, the days once.
+    assert len(sums_reads) == 4
+
+    alone = summary(unit=unit, **period)
+    assert board.summary.totals == alone.totals and board.summary.rows == alone.rows
+    assert board.index766 == index766_by_unit(unit=unit, **period)
+    assert (board.received_granularity, board.received) == received_by_period(unit=unit, **period)
+    assert (board.on_time_granularity, board.on_time) == on_time_rate_over_time(unit=unit, **period)
+    assert board.overdue == overdue_now_by_unit(unit=unit)
+    assert board.satisfaction == alone.totals.satisfaction_rate
+
+
+def test_a_shared_read_is_checked_against_what_it_is_used_for(scenario, w):
+    province = {"date_from": MARCH["date_from"], "date_to": MARCH["date_to"], "scope": unit_scope(None)}
+    read = period_sums(**province, group=SUMS_KEY)
+    folded = read.regroup(**province, group=("competent_unit_id", "channel"))
+    direct = period_sums(**province, group=("competent_unit_id", "channel"))
+    assert folded.flows == direct.flows and folded.closing == direct.closing
+    assert folded.opening == direct.opening
+    with pytest.raises(ValueError, match="another period"):
+        read.regroup(**{**province, "date_to": date(2026, 3, 30)}, group=("channel",))
+    with pytest.raises(ValueError, match="another period or scope"):
+        read.regroup(**{**province, "scope": unit_scope([w.centre.pk])}, group=("channel",))
+    with pytest.raises(ValueError, match="not per"):
+        read.regroup(**province, group=("officer_id",))
+    with pytest.raises(ValueError, match="another period"):
+        summary(**MARCH, unit=w.centre, sums=read)
 
 
 def test_page_shows_key_numbers_and_charts(client, scenario, w):

@@ -21,10 +21,10 @@ from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids, unit_tree_children
 from motcua.workcal.calendar import LOCAL_TZ
 
-from .figures import segments, unit_scope
-from .index766 import index766
+from .figures import PeriodSums, period_sums, unit_scope
+from .index766 import SUMS_KEY, index766
 from .models import FigureDelta, Grain
-from .selectors import not_finished_before, period_bounds, period_measures
+from .selectors import Summary, not_finished_before, period_bounds, period_measures, scoped_unit, summary
 
 ONLINE_CHANNELS = (Channel.ONLINE, Channel.ASSISTED_ONLINE)
 ON_TIME = (Timeliness.EARLY, Timeliness.ON_TIME)
@@ -69,24 +69,42 @@ class UnitCount:
     maximum: int | None = None
 
 
-def received_per_day(*, unit: Unit | None, date_from: date, date_to: date) -> dict[str, list]:
-    """Dossiers received on each local day of the period, per channel: {"days": [...], channel: [counts]}.
-    Days without dossiers are zeros, so the series line up with `days`. Read from the daily sums."""
-    period_bounds(date_from, date_to)
-    groups = (
+def _day_rows(*, unit: Unit | None, date_from: date, date_to: date) -> list[dict]:
+    """The daily sums both series need, per day and channel, in one read."""
+    return list(
         FigureDelta.objects.filter(
-            _sums_scope(unit), grain=Grain.DAY, bucket__gte=date_from, bucket__lte=date_to, received__gt=0
+            Q(received__gt=0) | Q(resolved__gt=0),
+            _sums_scope(unit),
+            grain=Grain.DAY,
+            bucket__gte=date_from,
+            bucket__lte=date_to,
         )
         .order_by()
         .values("bucket", "channel")
-        .annotate(count=Sum("received"))
+        .annotate(
+            received=Sum("received"),
+            resolved=Sum("resolved"),
+            early=Sum("resolved_early"),
+            on_time=Sum("resolved_on_time"),
+        )
     )
+
+
+def received_per_day(
+    *, unit: Unit | None, date_from: date, date_to: date, rows: list[dict] | None = None
+) -> dict[str, list]:
+    """Dossiers received on each local day of the period, per channel: {"days": [...], channel: [counts]}.
+    Days without dossiers are zeros, so the series line up with `days`. Read from the daily sums (`rows`:
+    that read already made)."""
+    period_bounds(date_from, date_to)
+    if rows is None:
+        rows = _day_rows(unit=unit, date_from=date_from, date_to=date_to)
     days = [date_from + timedelta(days=offset) for offset in range((date_to - date_from).days + 1)]
     index = {day: position for position, day in enumerate(days)}
     series: dict[str, list] = {"days": days, **{channel: [0] * len(days) for channel in Channel.values}}
-    for group in groups:
-        if group["bucket"] in index and group["channel"] in series:
-            series[group["channel"]][index[group["bucket"]]] = group["count"]
+    for row in rows:
+        if row["received"] and row["bucket"] in index and row["channel"] in series:
+            series[row["channel"]][index[row["bucket"]]] += row["received"]
     return series
 
 
@@ -110,11 +128,13 @@ def period_start(granularity: str, day: date) -> date:
     return day
 
 
-def received_by_period(*, unit: Unit | None, date_from: date, date_to: date) -> tuple[str, dict[str, list]]:
+def received_by_period(
+    *, unit: Unit | None, date_from: date, date_to: date, rows: list[dict] | None = None
+) -> tuple[str, dict[str, list]]:
     """The received series of the dashboard: per day up to two months, else per week or month
     ("day" | "week" | "month", {"days": first day of each bucket, channel: counts}). A bucket at either end
     counts only the days inside the period."""
-    daily = received_per_day(unit=unit, date_from=date_from, date_to=date_to)
+    daily = received_per_day(unit=unit, date_from=date_from, date_to=date_to, rows=rows)
     granularity = received_granularity(date_from, date_to)
     if granularity == "day":
         return granularity, daily
@@ -136,27 +156,21 @@ def _sums_scope(unit: Unit | None) -> Q:
 
 
 def on_time_rate_over_time(
-    *, unit: Unit | None, date_from: date, date_to: date
+    *, unit: Unit | None, date_from: date, date_to: date, rows: list[dict] | None = None
 ) -> tuple[str, list[RatePoint]]:
     """The on-time rate of the dossiers resolved in each week (periods up to ~3 months) or month:
     ("week" | "month", points). Weeks and months without results are left out (no rate, never 0 %).
-    Read from the daily sums of the period."""
+    Read from the daily sums of the period (`rows`: that read already made)."""
     period_bounds(date_from, date_to)
     granularity = period_granularity(date_from, date_to)
-    groups = (
-        FigureDelta.objects.filter(
-            _sums_scope(unit), grain=Grain.DAY, bucket__gte=date_from, bucket__lte=date_to, resolved__gt=0
-        )
-        .order_by()
-        .values("bucket")
-        .annotate(resolved=Sum("resolved"), early=Sum("resolved_early"), on_time=Sum("resolved_on_time"))
-    )
+    if rows is None:
+        rows = _day_rows(unit=unit, date_from=date_from, date_to=date_to)
     buckets: dict[date, list[int]] = {}
-    for group in groups:
-        day = group["bucket"]
-        counts = buckets.setdefault(period_start(granularity, day), [0, 0])
-        counts[0] += group["resolved"]
-        counts[1] += group["early"] + group["on_time"]
+    for row in rows:
+        if row["resolved"]:
+            counts = buckets.setdefault(period_start(granularity, row["bucket"]), [0, 0])
+            counts[0] += row["resolved"]
+            counts[1] += row["early"] + row["on_time"]
     points = [RatePoint(start=start, resolved=r, on_time=o) for start, (r, o) in sorted(buckets.items())]
     return granularity, points
 
@@ -185,21 +199,11 @@ def overdue_now_by_unit(*, unit: Unit | None, now: datetime | None = None) -> li
     return sorted(rows, key=lambda row: (-row.value, row.code))
 
 
-def satisfaction(*, unit: Unit | None, date_from: date, date_to: date) -> float | None:
-    """The satisfaction rate of `summary`: (very satisfied + satisfied) ÷ rated, over the dossiers returned in
-    the period. None without any rating (never invented): the dashboard then shows "chưa có đánh giá"."""
-    period_bounds(date_from, date_to)
-    counts = (
-        FigureDelta.objects.filter(segments(date_from, date_to) & _sums_scope(unit))
-        .order_by()
-        .aggregate(rated=Sum("rated"), very=Sum("rated_very_satisfied"), satisfied=Sum("rated_satisfied"))
-    )
-    return _ratio((counts["very"] or 0) + (counts["satisfied"] or 0), counts["rated"] or 0)
-
-
-def index766_by_unit(*, unit: Unit | None, date_from: date, date_to: date) -> list[UnitCount]:
+def index766_by_unit(
+    *, unit: Unit | None, date_from: date, date_to: date, sums: PeriodSums | None = None
+) -> list[UnitCount]:
     """The unit's Decision 766 points and each direct sub-unit's, with the maxima actually scored."""
-    result = index766(unit=unit, date_from=date_from, date_to=date_to, with_children=True)
+    result = index766(unit=unit, date_from=date_from, date_to=date_to, with_children=True, sums=sums)
     rows = []
     if result.unit is not None:
         rows.append(
@@ -215,6 +219,50 @@ def index766_by_unit(*, unit: Unit | None, date_from: date, date_to: date) -> li
         maximum = sum(group.max_computed for group in groups)
         rows.append(UnitCount(code=child.agency_code, name=child.name, value=points, maximum=maximum))
     return rows
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the operations dashboard shows for a unit and a period."""
+
+    summary: Summary
+    received_granularity: str  # "day" | "week" | "month"
+    received: dict[str, list]
+    on_time_granularity: str  # "week" | "month"
+    on_time: list[RatePoint]
+    overdue: list[UnitCount]
+    index766: list[UnitCount]
+
+    @property
+    def satisfaction(self) -> float | None:
+        """(Very satisfied + satisfied) ÷ rated over the dossiers returned in the period; None without any
+        rating (never invented): the page then shows "chưa có đánh giá"."""
+        return self.summary.totals.satisfaction_rate
+
+
+def dashboard(
+    *, date_from: date, date_to: date, unit: Unit | None = None, user=None, now: datetime | None = None
+) -> Dashboard:
+    """The dashboard's figures in few reads: the period's sums are read once for the report and the 766
+    index (per the index's finer key, folded for the report), the daily sums once for both series. With
+    `user`, `unit` must be one the officer sees (default: their highest unit), as for `summary`."""
+    period_bounds(date_from, date_to)
+    unit = scoped_unit(user=user, unit=unit)
+    period = {"unit": unit, "date_from": date_from, "date_to": date_to}
+    subtree = unit_subtree_ids([unit.pk]) if unit is not None else None
+    sums = period_sums(date_from=date_from, date_to=date_to, scope=unit_scope(subtree), group=SUMS_KEY)
+    days = _day_rows(**period)
+    received_granularity, received = received_by_period(**period, rows=days)
+    on_time_granularity, on_time = on_time_rate_over_time(**period, rows=days)
+    return Dashboard(
+        summary=summary(**period, sums=sums),
+        received_granularity=received_granularity,
+        received=received,
+        on_time_granularity=on_time_granularity,
+        on_time=on_time,
+        overdue=overdue_now_by_unit(unit=unit, now=now),
+        index766=index766_by_unit(**period, sums=sums),
+    )
 
 
 def _local_date(value) -> date:

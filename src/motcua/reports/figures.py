@@ -491,11 +491,44 @@ def sums(condition: Q, scope: Q, group: Iterable[str], measures: Iterable[str]) 
 @dataclass(frozen=True)
 class PeriodSums:
     """Sums per group key for a period: `flows` over its days, `opening` stocks at its start, `closing`
-    stocks at the start of the day after it."""
+    stocks at the start of the day after it. It remembers what it was read for, so that a caller handed one
+    read (the dashboard shares it between the report and the 766 index) can check it is the right one."""
 
     flows: dict[tuple, Counter]
     opening: dict[tuple, Counter]
     closing: dict[tuple, Counter]
+    date_from: date
+    date_to: date
+    scope: Q
+    group: tuple[str, ...]
+
+    def regroup(self, *, date_from: date, date_to: date, scope: Q, group: tuple[str, ...]) -> PeriodSums:
+        """The same sums per a coarser key (`group` a subset of this read's key): what `period_sums` would
+        read for these arguments, without reading. ValueError if this read is not for that period and
+        scope or lacks a field of `group`."""
+        if (date_from, date_to, scope) != (self.date_from, self.date_to, self.scope):
+            raise ValueError("sums read for another period or scope")
+        if not set(group) <= set(self.group):
+            raise ValueError(f"sums read per {self.group}, not per {group}")
+        if group == self.group:
+            return self
+        positions = [self.group.index(name) for name in group]
+
+        def fold(part: dict[tuple, Counter]) -> dict[tuple, Counter]:
+            out: dict[tuple, Counter] = defaultdict(Counter)
+            for key, counts in part.items():
+                out[tuple(key[p] for p in positions)].update(counts)
+            return out
+
+        return PeriodSums(
+            flows=fold(self.flows),
+            opening=fold(self.opening),
+            closing=fold(self.closing),
+            date_from=date_from,
+            date_to=date_to,
+            scope=scope,
+            group=group,
+        )
 
 
 def period_sums(*, date_from: date, date_to: date, scope: Q, group: tuple[str, ...]) -> PeriodSums:
@@ -510,6 +543,10 @@ def period_sums(*, date_from: date, date_to: date, scope: Q, group: tuple[str, .
         flows=read(segments(date_from, date_to), FLOW_MEASURES),
         opening=read(segments(EPOCH, date_from), ("open",)),
         closing=read(segments(EPOCH, date_to + timedelta(days=1)), STOCK_MEASURES),
+        date_from=date_from,
+        date_to=date_to,
+        scope=scope,
+        group=tuple(group),
     )
 
 

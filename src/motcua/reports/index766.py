@@ -569,6 +569,11 @@ class Sums:
         return total
 
 
+# The key of the sums the index reads: the units say whose figure a group is, version and channel which
+# indicator counts it.
+SUMS_KEY = ("competent_unit_id", "receiving_unit_id", "procedure_version_id", "channel")
+
+
 def _end_to_end_versions() -> set[int]:
     return set(
         ProcedureVersion.objects.filter(online_level=OnlineLevel.END_TO_END).values_list("pk", flat=True)
@@ -675,11 +680,13 @@ def index766(
     user=None,
     with_children: bool = False,
     recount: bool = False,
+    sums: PeriodSums | None = None,
 ) -> Index766:
     """Decision 766 points of a unit and its sub-units (or the province) for a period, from the
     pre-aggregated sums (`recount=True`: counted from the dossiers instead, as the tests compare). With
     `user`, `unit` must be one the officer sees (default: their highest unit), as for the statistics report.
-    With `with_children`, also the group points of each direct child unit, from the same three reads."""
+    With `with_children`, also the group points of each direct child unit, from the same three reads.
+    `sums`: those reads already made for the same period and scope per `SUMS_KEY` (or a finer key)."""
     start, end = period_bounds(date_from, date_to)
     unit = scoped_unit(user=user, unit=unit)
     tree = unit_tree_children()  # once: every unit's subtree below is read from it
@@ -710,8 +717,8 @@ def index766(
         counts.update({child.pk: _counts_recount(child, start, end) for child in child_units})
     else:
         end_to_end = _end_to_end_versions()
-        key = ("competent_unit_id", "receiving_unit_id", "procedure_version_id", "channel")
-        parts = period_sums(date_from=date_from, date_to=date_to, scope=unit_scope(subtree), group=key)
+        wanted = {"date_from": date_from, "date_to": date_to, "scope": unit_scope(subtree), "group": SUMS_KEY}
+        parts = sums.regroup(**wanted) if sums is not None else period_sums(**wanted)
         # Siblings' subtrees are disjoint: each unit of the province belongs to at most one child.
         child_of = {member: child for child, ids in subtrees.items() for member in ids}
 

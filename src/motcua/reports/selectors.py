@@ -28,7 +28,7 @@ from motcua.ratings.selectors import RatingGroupBy, RatingTotals, rating_aggrega
 from motcua.workcal.calendar import LOCAL_TZ
 
 from .enums import GroupBy
-from .figures import committed_minutes, period_sums, unit_scope
+from .figures import PeriodSums, committed_minutes, period_sums, unit_scope
 
 # A report covers at most a year (a leap year included); longer spans are several reports.
 MAX_RANGE_DAYS = 366
@@ -306,20 +306,26 @@ def summary(
     unit: Unit | None = None,
     group_by: str = GroupBy.UNIT,
     user=None,
+    sums: PeriodSums | None = None,
 ) -> Summary:
     """Figures per group and in total, read from the pre-aggregated sums (reports/figures.py): a few
     thousand rows whatever the number of dossiers. A dossier is one row however many units handled it
     (inter-agency dossiers are counted once); it belongs to `unit` when its competent or its receiving unit
     lies in the unit's subtree. With `user`, `unit` must be one the officer sees (default: their highest
-    unit). `summary_recount` computes the same from the dossiers."""
+    unit). `sums`: a read of the same period and scope per a finer key, folded instead of read again (the
+    dashboard shares one with the 766 index). `summary_recount` computes the same from the dossiers."""
     group_by = _check_group(group_by)
     period_bounds(date_from, date_to)
     unit = scoped_unit(user=user, unit=unit)
     subtree = unit_subtree_ids([unit.pk]) if unit is not None else None
     column = SUM_COLUMNS[group_by]
-    sums = period_sums(
-        date_from=date_from, date_to=date_to, scope=unit_scope(subtree), group=(column, "channel")
-    )
+    wanted = {
+        "date_from": date_from,
+        "date_to": date_to,
+        "scope": unit_scope(subtree),
+        "group": (column, "channel"),
+    }
+    sums = sums.regroup(**wanted) if sums is not None else period_sums(**wanted)
     fold = _folder(group_by)
     grouped: dict[object, Counter] = defaultdict(Counter)
     for part, prefix in ((sums.flows, ""), (sums.opening, "opening_"), (sums.closing, "closing_")):

@@ -8,14 +8,9 @@ from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import NotPermitted, ValidationFailed
 from motcua.reports import charts
-from motcua.reports.dashboard import (
-    index766_by_unit,
-    on_time_rate_over_time,
-    overdue_now_by_unit,
-    received_by_period,
-    satisfaction,
-)
-from motcua.reports.selectors import report_units_for_user, summary
+from motcua.reports.dashboard import Dashboard
+from motcua.reports.dashboard import dashboard as dashboard_figures
+from motcua.reports.selectors import report_units_for_user
 
 from .common import bo_render, error_page, staff_required
 
@@ -61,7 +56,7 @@ def dashboard(request):
     }
     if not errors:
         try:
-            result = summary(date_from=date_from, date_to=date_to, unit=unit, user=request.user)
+            board = dashboard_figures(date_from=date_from, date_to=date_to, unit=unit, user=request.user)
         except ValidationFailed as error:
             errors["den" if "to" in (error.details or {}) else "tu"] = error.message
         except NotPermitted as error:
@@ -69,17 +64,16 @@ def dashboard(request):
                 request, status=403, title=_("Không có quyền xem số liệu"), message=error.message
             )
         else:
-            context.update(_figures(result, date_from=date_from, date_to=date_to))
+            context.update(_figures(board, date_from=date_from, date_to=date_to))
     return bo_render(request, "backoffice/dashboard.html", context, status=422 if errors else 200)
 
 
-def _figures(result, *, date_from: date, date_to: date) -> dict:
+def _figures(board: Dashboard, *, date_from: date, date_to: date) -> dict:
+    result = board.summary
     unit = result.unit
-    period = {"unit": unit, "date_from": date_from, "date_to": date_to}
-    overdue = overdue_now_by_unit(unit=unit)
-    granularity, points = on_time_rate_over_time(**period)
-    index766 = index766_by_unit(**period)
-    received_granularity, received = received_by_period(**period)
+    overdue, index766 = board.overdue, board.index766
+    granularity, points = board.on_time_granularity, board.on_time
+    received_granularity, received = board.received_granularity, board.received
     # The page shows each title as a heading (it wraps on a phone); the chart keeps it as its accessible name.
     titles = {
         "received": {
@@ -98,7 +92,7 @@ def _figures(result, *, date_from: date, date_to: date) -> dict:
         "result": result,
         "unit_code": unit.agency_code if unit else "",
         "overdue_now": sum(row.value for row in overdue),
-        "satisfaction": satisfaction(**period),
+        "satisfaction": board.satisfaction,
         "chart_titles": titles,
         "received_chart": charts.received_per_day_chart(
             received,
