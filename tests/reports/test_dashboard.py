@@ -2,12 +2,13 @@
 and who may see it."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from motcua.dossiers.enums import Channel
 from motcua.reports.dashboard import (
     dashboard,
     index766_by_unit,
@@ -65,6 +66,15 @@ def test_received_is_grouped_by_week_or_month_past_two_months(scenario):
     assert len(series["days"]) == 13
     march = series["days"].index(date(2026, 3, 1))
     assert series["counter"][march] == summary(**MARCH).totals.received_counter == 7
+    # Whole months are read from the month sums, the cut ones at either end from the days: per month the
+    # same as the days added up.
+    daily = received_per_day(unit=None, **year)
+    for channel in ("counter", "postal", "online", "assisted_online"):
+        by_month = dict.fromkeys(series["days"], 0)
+        for day, count in zip(daily["days"], daily[channel], strict=True):
+            by_month[day.replace(day=1)] += count
+        assert series[channel] == list(by_month.values())
+    assert sum(series["counter"]) > 7  # the scenario has counter dossiers outside March too
 
 
 def test_on_time_rate_per_month_matches_summary(scenario):
@@ -74,6 +84,50 @@ def test_on_time_rate_per_month_matches_summary(scenario):
     assert granularity == "month"
     march = next(p for p in points if p.start == date(2026, 3, 1))
     assert (march.resolved, march.on_time, march.rate) == (7, 5, round(5 / 7, 4))
+    # Cut months at both ends: only their days inside the period count.
+    granularity, cut = on_time_rate_over_time(
+        unit=None, date_from=date(2026, 1, 5), date_to=date(2026, 4, 15)
+    )
+    assert granularity == "month" and {date(2026, 3, 1), date(2026, 4, 1)} <= {p.start for p in cut}
+    for point in cut:
+        first = max(point.start, date(2026, 1, 5))
+        last = min((point.start + timedelta(days=31)).replace(day=1) - timedelta(days=1), date(2026, 4, 15))
+        totals = summary(date_from=first, date_to=last).totals
+        assert (point.resolved, point.on_time) == (
+            totals.resolved,
+            totals.resolved_early + totals.resolved_on_time,
+        )
+
+
+@pytest.mark.parametrize(
+    "period",
+    [(date(2025, 11, 20), date(2026, 3, 5)), (date(2026, 3, 5), date(2026, 6, 30))],
+    ids=["cut-at-the-end", "cut-at-the-start"],
+)
+def test_monthly_series_count_only_the_days_of_a_cut_month(scenario, period):
+    # March holds dossiers on both sides of the 5th (tests/reports/conftest.py); whole months come from the
+    # month sums, the cut March from its days.
+    first, last = period
+    granularity, series = received_by_period(unit=None, date_from=first, date_to=last)
+    daily = received_per_day(unit=None, date_from=first, date_to=last)
+    assert granularity == "month"
+    for channel in ("counter", "postal", "online", "assisted_online"):
+        by_month = dict.fromkeys(series["days"], 0)
+        for day, count in zip(daily["days"], daily[channel], strict=True):
+            by_month[day.replace(day=1)] += count
+        assert series[channel] == list(by_month.values())
+    march = series["days"].index(date(2026, 3, 1))
+    march_inside = summary(date_from=max(first, date(2026, 3, 1)), date_to=min(last, date(2026, 3, 31)))
+    assert sum(series[c][march] for c in Channel.values) == march_inside.totals.received > 0
+
+    _, points = on_time_rate_over_time(unit=None, date_from=first, date_to=last)
+    resolved = {p.start: (p.resolved, p.on_time) for p in points}
+    totals = march_inside.totals
+    assert resolved.get(date(2026, 3, 1), (0, 0)) == (
+        totals.resolved,
+        totals.resolved_early + totals.resolved_on_time,
+    )
+    assert summary(**MARCH).totals.resolved > totals.resolved  # the cut leaves some of March out
 
 
 def test_on_time_rate_per_week_for_short_periods(scenario):
