@@ -1272,15 +1272,19 @@ def _figures_batch(ctx: _Context, d: dict, plan: np.ndarray) -> pa.Table:
 
 
 def _figures_write(ctx: _Context, writer: _Writer) -> int:
-    """The summed days, months and years added to the kept sums (rows already there are added to)."""
-    from motcua.reports.figures import _upsert  # noqa: PLC0415 - reports depends on dossiers
+    """The summed days, months, years and all-time rows added to the kept sums (rows already there are
+    added to)."""
+    from motcua.reports.figures import EPOCH, _upsert  # noqa: PLC0415 - reports depends on dossiers
 
     sums = ctx.sums.reshape(len(ctx.plans) * len(CHANNELS), ctx.days, len(MEASURES))
     day_numbers = ctx.day0 + np.arange(ctx.days)
     calendar = day_numbers.astype("datetime64[D]")
     tables = []
-    for grain, unit in ((Grain.DAY, "D"), (Grain.MONTH, "M"), (Grain.YEAR, "Y")):
-        buckets = calendar.astype(f"datetime64[{unit}]").astype("datetime64[D]")
+    for grain, unit in ((Grain.DAY, "D"), (Grain.MONTH, "M"), (Grain.YEAR, "Y"), (Grain.ALL, None)):
+        if unit is None:  # the all-time rows: every day in one bucket dated EPOCH
+            buckets = np.full(len(calendar), np.datetime64(EPOCH, "D"))
+        else:
+            buckets = calendar.astype(f"datetime64[{unit}]").astype("datetime64[D]")
         starts = np.flatnonzero(np.concatenate([[True], buckets[1:] != buckets[:-1]]))
         summed = np.add.reduceat(sums, starts, axis=1)
         keys, where = np.nonzero(summed.any(axis=2))

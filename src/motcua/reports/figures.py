@@ -1,6 +1,6 @@
 """Pre-aggregated figures (issue "Figures" §5, DESIGN §12): what each dossier adds to the statistics of
-docs/reports.md, kept in `FigureDelta` per local day, month and year and per combination of its dimensions
-(competent unit, receiving unit, procedure version, channel, receiving officer).
+docs/reports.md, kept in `FigureDelta` per local day, month and year, and once for all time, per combination
+of its dimensions (competent unit, receiving unit, procedure version, channel, receiving officer).
 
 A dossier's *contribution* is a pure function of its rows (`contribution`). Every change to a dossier or to
 a row it depends on (documents, pauses, history, result, rating, payment) reaches `figures_refresh` in the
@@ -9,8 +9,9 @@ added last time (`FigureState`) and adds the new contribution. The sums therefor
 recount from the dossiers, which `figures_rebuild` performs and the tests compare.
 
 Reading: flows over a period are sums of the fewest buckets that tile it (years, months, days); the stocks
-`open` and `overdue` at the start of day d are the sums of their deltas over every bucket up to d. A report
-reads a few thousand rows whatever the number of dossiers."""
+`open` and `overdue` at the start of day d are the sums of their deltas over every bucket up to d, read as
+the all-time row less the buckets after d when d is recent (`stocks`). A report reads a few thousand rows
+whatever the number of dossiers or years."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, When
+from django.utils import timezone
 
 from motcua.catalog.services import committed_hours
 from motcua.dossiers.enums import Action, Channel, Status, Timeliness
@@ -275,6 +277,7 @@ def _buckets(day: date) -> tuple[tuple[str, date], ...]:
         (Grain.DAY, day),
         (Grain.MONTH, day.replace(day=1)),
         (Grain.YEAR, day.replace(month=1, day=1)),
+        (Grain.ALL, EPOCH),
     )
 
 
@@ -287,7 +290,7 @@ def _decode(encoded) -> Entries:
 
 
 def _apply(deltas: dict[tuple[Key, date, str], int]) -> int:
-    """Add per-day deltas to the day, month and year rows; returns the number of rows written."""
+    """Add per-day deltas to the day, month, year and all-time rows; returns the number of rows written."""
     rows: dict[tuple, Counter] = defaultdict(Counter)
     for (key, day, measure), value in deltas.items():
         if value:
@@ -477,16 +480,25 @@ def _next_bucket(grain: str, bucket: date) -> date:
     return bucket + timedelta(days=1)
 
 
-def sums(condition: Q, scope: Q, group: Iterable[str], measures: Iterable[str]) -> dict[tuple, Counter]:
+def sums(
+    condition: Q, scope: Q, group: Iterable[str], measures: Iterable[str], *, less_than_all: bool = False
+) -> dict[tuple, Counter]:
     """Summed measures per combination of the `group` key fields, over the buckets of `condition`:
-    {key values: Counter(measure → sum)}. The rows come straight from the cursor: for the two thousand
-    groups of a province Django's per-row work cost as much as PostgreSQL's sum (docs/performance.md)."""
+    {key values: Counter(measure → sum)}. `less_than_all`: the all-time rows less the other buckets.
+    The rows come straight from the cursor: for the two thousand groups of a province Django's per-row
+    work cost as much as PostgreSQL's sum (docs/performance.md)."""
     group, measures = list(group), list(measures)
+
+    def summed(measure: str):
+        if less_than_all:
+            return Sum(Case(When(grain=Grain.ALL, then=F(measure)), default=-F(measure)))
+        return Sum(measure)
+
     query = (
         FigureDelta.objects.filter(condition & scope)
         .order_by()
         .values(*group)
-        .annotate(**{f"s_{m}": Sum(m) for m in measures})
+        .annotate(**{f"s_{m}": summed(m) for m in measures})
         .values_list(*group, *(f"s_{m}" for m in measures))
     )
     sql, params = query.query.sql_with_params()
@@ -499,6 +511,34 @@ def sums(condition: Q, scope: Q, group: Iterable[str], measures: Iterable[str]) 
             tuple(row[:width]): Counter(dict(zip(measures, map(int, row[width:]), strict=True)))
             for row in cursor
         }
+
+
+def _buckets_after(day: date) -> Q:
+    """Every bucket of the days after `day`: the rest of its month, of its year, then the later years."""
+    first = day + timedelta(days=1)
+    condition = Q(pk__in=[])
+    if first.day != 1:
+        condition |= Q(grain=Grain.DAY, bucket__gte=first, bucket__lte=_month_end(first))
+        first = _month_end(first) + timedelta(days=1)
+    if first.month != 1:
+        condition |= Q(grain=Grain.MONTH, bucket__gte=first, bucket__lte=date(first.year, 12, 1))
+        first = date(first.year + 1, 1, 1)
+    return condition | Q(grain=Grain.YEAR, bucket__gte=first)
+
+
+def stocks(
+    day: date, *, scope: Q, group: Iterable[str], measures: Iterable[str], backward: bool | None = None
+) -> dict[tuple, Counter]:
+    """The stock measures at the start of `day` per group key: the deltas of every bucket up to `day`
+    (forward), or the all-time total less the buckets after it (backward). Backward reads one row per key
+    and the buckets to come, forward one per key and year of history: by default backward from the start
+    of last year on (the dashboard and this year's reports), forward before."""
+    if backward is None:
+        backward = day >= date(timezone.localdate().year - 1, 1, 1)
+    if backward:
+        condition = Q(grain=Grain.ALL) | _buckets_after(day)
+        return sums(condition, scope, group, measures, less_than_all=True)
+    return sums(segments(EPOCH, day), scope, group, measures)
 
 
 @dataclass(frozen=True)
@@ -547,8 +587,8 @@ class PeriodSums:
 def period_sums(*, date_from: date, date_to: date, scope: Q, group: tuple[str, ...]) -> PeriodSums:
     return PeriodSums(
         flows=sums(segments(date_from, date_to), scope, group, FLOW_MEASURES),
-        opening=sums(segments(EPOCH, date_from), scope, group, ("open",)),
-        closing=sums(segments(EPOCH, date_to + timedelta(days=1)), scope, group, STOCK_MEASURES),
+        opening=stocks(date_from, scope=scope, group=group, measures=("open",)),
+        closing=stocks(date_to + timedelta(days=1), scope=scope, group=group, measures=STOCK_MEASURES),
         date_from=date_from,
         date_to=date_to,
         scope=scope,

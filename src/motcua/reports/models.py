@@ -106,6 +106,9 @@ class Grain(models.TextChoices):
     DAY = "D", _("ngày")
     MONTH = "M", _("tháng")
     YEAR = "Y", _("năm")
+    # One row per key, dated EPOCH, with the sum of every day: a stock at a recent day is this total less
+    # the few buckets after that day, instead of the sum of every year, month and day before it.
+    ALL = "A", _("toàn bộ")
 
 
 class FigureDelta(models.Model):
