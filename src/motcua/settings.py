@@ -110,6 +110,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = os.environ.get("MOTCUA_DB_CONN_HEAL
 DATABASES["default"].setdefault("TEST", {})
 if os.environ.get("MOTCUA_TEST_DB_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = os.environ["MOTCUA_TEST_DB_NAME"]
+# A streaming replica of the primary for the figures' reads (motcua/core/replica.py, docs/deployment.md).
+if os.environ.get("MOTCUA_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["MOTCUA_REPLICA_DATABASE_URL"])
+    for _option in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+        DATABASES["replica"][_option] = DATABASES["default"][_option]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["motcua.core.replica.FiguresReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

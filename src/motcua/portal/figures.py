@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.replica import figures_reads
 from motcua.org.models import Unit
 from motcua.reports.charts import monthly_chart
 from motcua.reports.dashboard import (
@@ -40,6 +41,7 @@ def _display(figures) -> dict:
     }
 
 
+@figures_reads()
 def figures_index(request):
     units = list(public_units())
     months = last_months(count=MONTHS)
@@ -51,6 +53,7 @@ def figures_index(request):
     )
 
 
+@figures_reads()
 def figures_unit(request, code: str):
     unit = Unit.objects.filter(agency_code=code, is_active=True).first()
     if unit is None:
@@ -78,6 +81,7 @@ def open_data_rows() -> list[dict]:
     return [row.as_row() for row in monthly_figures(units=public_units(), months=last_months(count=MONTHS))]
 
 
+@figures_reads()
 def open_data_csv(request):
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_COLUMNS, lineterminator="\r\n")
@@ -90,6 +94,7 @@ def open_data_csv(request):
     return response
 
 
+@figures_reads()
 def open_data_json(request):
     payload = {
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),

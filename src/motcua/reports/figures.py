@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, When
 from django.utils import timezone
 
@@ -503,7 +503,8 @@ def sums(
     )
     sql, params = query.query.sql_with_params()
     width = len(group)
-    with connection.cursor() as cursor:
+    # The database the ORM would read from: the replica inside `figures_reads` (motcua/core/replica.py).
+    with connections[router.db_for_read(FigureDelta)].cursor() as cursor:
         cursor.execute(sql, params)
         # One row per key (grouped by it), sums never NULL over at least one row; PostgreSQL sums bigint
         # columns (the minutes) as numeric, hence int().

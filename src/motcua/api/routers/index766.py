@@ -5,6 +5,7 @@ from pydantic import Field
 
 from motcua.api.auth import staff_or_token
 from motcua.api.schemas import ErrorOut
+from motcua.core.replica import figures_reads
 from motcua.org.selectors import unit_get_by_code
 from motcua.reports.index766 import GroupResult, Index766, IndicatorResult, index766
 
@@ -108,5 +109,6 @@ def report_index766(request, query: Query[Index766Query]):
     sub-units: six groups, every indicator with its formula, source, ratio and points. Indicators whose data
     the system does not hold have `points: null` and are left out of `max_computed`."""
     unit = unit_get_by_code(agency_code=query.unit) if query.unit else None
-    result = index766(date_from=query.date_from, date_to=query.date_to, unit=unit, user=request.user)
-    return index766_out(result)
+    with figures_reads():
+        result = index766(date_from=query.date_from, date_to=query.date_to, unit=unit, user=request.user)
+        return index766_out(result)

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from motcua.api.auth import staff_or_token
 from motcua.api.schemas import ErrorOut
+from motcua.core.replica import figures_reads
 from motcua.org.selectors import unit_get_by_code
 from motcua.ratings.criteria import CRITERIA
 from motcua.ratings.selectors import RatingGroupBy, RatingTotals
@@ -105,13 +106,14 @@ def report_summary(request, query: Query[SummaryQuery]):
     """Figures of a period (local dates, both inclusive) for a unit and its sub-units, one row per group and
     the totals; `format=xlsx` gives the report table as an Excel workbook."""
     unit = unit_get_by_code(agency_code=query.unit) if query.unit else None
-    result = summary(
-        date_from=query.date_from,
-        date_to=query.date_to,
-        unit=unit,
-        group_by=query.group_by,
-        user=request.user,
-    )
+    with figures_reads():
+        result = summary(
+            date_from=query.date_from,
+            date_to=query.date_to,
+            unit=unit,
+            group_by=query.group_by,
+            user=request.user,
+        )
     if query.format == "xlsx":
         code = result.unit.agency_code if result.unit else "tinh"
         name = f"bao-cao-tthc-{code}-{query.date_from:%Y%m%d}-{query.date_to:%Y%m%d}"
@@ -211,11 +213,12 @@ def report_satisfaction(request, query: Query[SatisfactionQuery]):
     sub-units, per receiving unit or per officer who returned the result: the overall levels, the
     satisfaction rate and the answers to each Decree 61/2018 Art. 31 criterion."""
     unit = unit_get_by_code(agency_code=query.unit) if query.unit else None
-    result = satisfaction_report(
-        date_from=query.date_from,
-        date_to=query.date_to,
-        unit=unit,
-        group_by=query.group_by,
-        user=request.user,
-    )
-    return satisfaction_out(result)
+    with figures_reads():
+        result = satisfaction_report(
+            date_from=query.date_from,
+            date_to=query.date_to,
+            unit=unit,
+            group_by=query.group_by,
+            user=request.user,
+        )
+        return satisfaction_out(result)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.core.replica import figures_reads
 from motcua.reports import charts
 from motcua.reports.dashboard import Dashboard
 from motcua.reports.dashboard import dashboard as dashboard_figures
@@ -26,6 +27,7 @@ def _parse(value: str | None) -> date | None:
 
 
 @staff_required
+@figures_reads()
 def dashboard(request):
     units = list(report_units_for_user(request.user))
     today = timezone.localdate()

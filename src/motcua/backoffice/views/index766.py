@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.core.replica import figures_reads
 from motcua.reports.excel import index766_xlsx
 from motcua.reports.index766 import INDICATORS_BY_CODE, Part, index766, index766_dossiers
 from motcua.reports.selectors import report_units_for_user
@@ -54,6 +55,7 @@ def _forbidden(request, error: NotPermitted):
 
 
 @staff_required
+@figures_reads()
 def index766_page(request):
     filters, refusal = _filters(request)
     if refusal:
@@ -117,6 +119,7 @@ def _groups(groups, query: dict) -> list[dict]:
 
 
 @staff_required
+@figures_reads()
 def index766_dossier_list(request):
     filters, refusal = _filters(request)
     if refusal:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import NotPermitted, ValidationFailed
+from motcua.core.replica import figures_reads
 from motcua.paperwork.formatting import agency_lines
 from motcua.reports.enums import GroupBy
 from motcua.reports.excel import summary_xlsx
@@ -28,6 +29,7 @@ def _parse(value: str | None) -> date | None:
 
 
 @staff_required
+@figures_reads()
 def report_summary(request):
     units = list(report_units_for_user(request.user))
     today = timezone.localdate()
