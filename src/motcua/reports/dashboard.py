@@ -21,7 +21,7 @@ from motcua.org.models import Unit
 from motcua.org.selectors import unit_subtree_ids, unit_tree_children
 from motcua.workcal.calendar import LOCAL_TZ
 
-from .figures import PeriodSums, period_sums, unit_scope
+from .figures import PeriodSums, month_end, period_sums, unit_scope
 from .index766 import SUMS_KEY, index766
 from .models import FigureDelta, Grain
 from .selectors import Summary, period_bounds, period_measures, scoped_unit, summary
@@ -78,12 +78,12 @@ def _series_rows(*, unit: Unit | None, date_from: date, date_to: date) -> list[d
         buckets = Q(pk__in=[])
         day = date_from
         while day <= date_to:
-            month_end = _month_end(day)
-            if day.day == 1 and month_end <= date_to:
+            last = month_end(day)
+            if day.day == 1 and last <= date_to:
                 buckets |= Q(grain=Grain.MONTH, bucket=day)
             else:
-                buckets |= Q(grain=Grain.DAY, bucket__gte=day, bucket__lte=min(month_end, date_to))
-            day = month_end + timedelta(days=1)
+                buckets |= Q(grain=Grain.DAY, bucket__gte=day, bucket__lte=min(last, date_to))
+            day = last + timedelta(days=1)
     return list(
         FigureDelta.objects.filter(buckets, Q(received__gt=0) | Q(resolved__gt=0), _sums_scope(unit))
         .order_by()
@@ -95,10 +95,6 @@ def _series_rows(*, unit: Unit | None, date_from: date, date_to: date) -> list[d
             on_time=Sum("resolved_on_time"),
         )
     )
-
-
-def _month_end(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def received_per_day(*, unit: Unit | None, date_from: date, date_to: date) -> dict[str, list]:

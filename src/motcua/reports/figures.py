@@ -438,7 +438,8 @@ def figures_rebuild(*, chunk_size: int = 5000, progress=None) -> dict[str, float
 
 
 # --- reading the sums ----------------------------------------------------------------------------------------
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
     nxt = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return nxt - timedelta(days=1)
 
@@ -459,9 +460,9 @@ def segments(first: date, last: date) -> Q:
         if day.month == 1 and day.day == 1 and date(day.year, 12, 31) <= last:
             add(Grain.YEAR, day, day)
             day = date(day.year + 1, 1, 1)
-        elif day.day == 1 and _month_end(day) <= last:
+        elif day.day == 1 and month_end(day) <= last:
             add(Grain.MONTH, day, day)
-            day = _month_end(day) + timedelta(days=1)
+            day = month_end(day) + timedelta(days=1)
         else:
             add(Grain.DAY, day, day)
             day += timedelta(days=1)
@@ -476,7 +477,7 @@ def _next_bucket(grain: str, bucket: date) -> date:
     if grain == Grain.YEAR:
         return date(bucket.year + 1, 1, 1)
     if grain == Grain.MONTH:
-        return _month_end(bucket) + timedelta(days=1)
+        return month_end(bucket) + timedelta(days=1)
     return bucket + timedelta(days=1)
 
 
@@ -519,8 +520,8 @@ def _buckets_after(day: date) -> Q:
     first = day + timedelta(days=1)
     condition = Q(pk__in=[])
     if first.day != 1:
-        condition |= Q(grain=Grain.DAY, bucket__gte=first, bucket__lte=_month_end(first))
-        first = _month_end(first) + timedelta(days=1)
+        condition |= Q(grain=Grain.DAY, bucket__gte=first, bucket__lte=month_end(first))
+        first = month_end(first) + timedelta(days=1)
     if first.month != 1:
         condition |= Q(grain=Grain.MONTH, bucket__gte=first, bucket__lte=date(first.year, 12, 1))
         first = date(first.year + 1, 1, 1)

@@ -3,6 +3,8 @@ hold every day. Stocks at a recent day are read as this total less the buckets a
 
 from django.db import migrations, models
 
+# The columns as they are at this migration (a copy, not reports.models.MEASURES: a later measure must not
+# change what this migration did).
 MEASURES = (
     "received",
     "received_fee",
