@@ -255,8 +255,8 @@ def dashboard(
     *, date_from: date, date_to: date, unit: Unit | None = None, user=None, now: datetime | None = None
 ) -> Dashboard:
     """The dashboard's figures in few reads: the period's sums are read once for the report and the 766
-    index (per the index's finer key, folded for the report), the daily sums once for both series. With
-    `user`, `unit` must be one the officer sees (default: their highest unit), as for `summary`."""
+    index (per the index's finer key, folded for the report), the day or month sums once for both series.
+    With `user`, `unit` must be one the officer sees (default: their highest unit), as for `summary`."""
     period_bounds(date_from, date_to)
     unit = scoped_unit(user=user, unit=unit)
     period = {"unit": unit, "date_from": date_from, "date_to": date_to}
