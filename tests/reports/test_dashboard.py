@@ -277,3 +277,20 @@ def test_on_time_chart_shows_a_zero_week_apart_from_a_week_without_results(clien
     assert chart.count('class="rect zero"') == 2
     assert "— : tuần không có hồ sơ giải quyết xong</text>" in chart
     assert "Tuần từ 30/03/2026: không có hồ sơ giải quyết xong." in chart
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/can-bo/bang-dieu-khien/", "/can-bo/bao-cao/", "/can-bo/bao-cao/766/", "/can-bo/bao-cao/diem-nghen/"],
+)
+def test_a_page_answering_with_an_error_keeps_the_default_unit_selected(client, scenario, w, url):
+    # Without a chosen unit the figures are the officer's highest unit's; the list must show that unit even
+    # when the dates are wrong, or a second "Xem" would take the list's first unit (alphabetical) instead.
+    client.force_login(w.supervisor)
+    response = client.get(url, {"tu": "2026-13-01"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Ngày không hợp lệ (định dạng yyyy-mm-dd)." in html
+    units = html[html.index('name="don_vi"') :]
+    units = units[: units.index("</select>")]
+    assert re.findall(r'<option value="([^"]+)" selected>', units) == [w.province.agency_code]

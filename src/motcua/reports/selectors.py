@@ -169,6 +169,11 @@ def report_units_for_user(user) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=staff_visible_unit_ids(user)).order_by("agency_code")
 
 
+def default_report_unit(user) -> Unit | None:
+    """The unit a figures page shows when none is chosen: the officer's highest (None if they see none)."""
+    return _highest_unit(staff_visible_unit_ids(user))
+
+
 def _highest_unit(unit_ids: set[int]) -> Unit | None:
     """The unit nearest the root of the tree (a supervisor's own unit), ties broken by agency code."""
     if not unit_ids:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import NotPermitted, ValidationFailed
 from motcua.reports.bottlenecks import at_risk_dossiers, bottlenecks
-from motcua.reports.selectors import report_units_for_user
+from motcua.reports.selectors import default_report_unit, report_units_for_user
 from motcua.reports.table import hours_text, percent_text
 
 from .common import bo_render, error_page, staff_required
@@ -33,6 +33,11 @@ def report_bottlenecks(request):
             errors[name] = _("Ngày không hợp lệ (định dạng yyyy-mm-dd).")
     unit_code = request.GET.get("don_vi") or ""
     unit = next((u for u in units if u.agency_code == unit_code), None)
+    if not unit_code:
+        # Named, so that the unit list shows it even when the page answers with an error, and a second
+        # "Xem" keeps it instead of taking the list's first unit.
+        unit = default_report_unit(request.user)
+        unit_code = unit.agency_code if unit else ""
     if unit_code and unit is None:
         return error_page(
             request,

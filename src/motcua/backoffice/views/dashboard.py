@@ -11,7 +11,7 @@ from motcua.core.replica import figures_reads
 from motcua.reports import charts
 from motcua.reports.dashboard import Dashboard
 from motcua.reports.dashboard import dashboard as dashboard_figures
-from motcua.reports.selectors import report_units_for_user
+from motcua.reports.selectors import default_report_unit, report_units_for_user
 
 from .common import bo_render, error_page, staff_required
 
@@ -39,6 +39,11 @@ def dashboard(request):
             errors[name] = _("Ngày không hợp lệ (định dạng yyyy-mm-dd).")
     unit_code = request.GET.get("don_vi") or ""
     unit = next((u for u in units if u.agency_code == unit_code), None)
+    if not unit_code:
+        # Named, so that the unit list shows it even when the page answers with an error, and a second
+        # "Xem" keeps it instead of taking the list's first unit.
+        unit = default_report_unit(request.user)
+        unit_code = unit.agency_code if unit else ""
     if unit_code and unit is None:
         return error_page(
             request,

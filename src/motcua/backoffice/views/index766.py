@@ -14,7 +14,7 @@ from motcua.core.exceptions import NotPermitted, ValidationFailed
 from motcua.core.replica import figures_reads
 from motcua.reports.excel import index766_xlsx
 from motcua.reports.index766 import INDICATORS_BY_CODE, Part, index766, index766_dossiers
-from motcua.reports.selectors import report_units_for_user
+from motcua.reports.selectors import default_report_unit, report_units_for_user
 
 from .common import bo_render, error_page, staff_required
 
@@ -40,6 +40,11 @@ def _filters(request):
             errors[name] = _("Ngày không hợp lệ (định dạng yyyy-mm-dd).")
     unit_code = request.GET.get("don_vi") or ""
     unit = next((u for u in units if u.agency_code == unit_code), None)
+    if not unit_code:
+        # Named, so that the unit list shows it even when the page answers with an error, and a second
+        # "Xem" keeps it instead of taking the list's first unit.
+        unit = default_report_unit(request.user)
+        unit_code = unit.agency_code if unit else ""
     if unit_code and unit is None:
         return None, error_page(
             request,

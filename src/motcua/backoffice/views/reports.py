@@ -12,7 +12,7 @@ from motcua.core.replica import figures_reads
 from motcua.paperwork.formatting import agency_lines
 from motcua.reports.enums import GroupBy
 from motcua.reports.excel import summary_xlsx
-from motcua.reports.selectors import report_units_for_user, summary
+from motcua.reports.selectors import default_report_unit, report_units_for_user, summary
 from motcua.reports.table import COLUMNS, GROUPS, TITLE, cell_text
 
 from .common import bo_render, error_page, staff_required
@@ -42,6 +42,11 @@ def report_summary(request):
     group_by = request.GET.get("nhom") or GroupBy.UNIT
     unit_code = request.GET.get("don_vi") or ""
     unit = next((u for u in units if u.agency_code == unit_code), None)
+    if not unit_code:
+        # Named, so that the unit list shows it even when the page answers with an error, and a second
+        # "Xem" keeps it instead of taking the list's first unit.
+        unit = default_report_unit(request.user)
+        unit_code = unit.agency_code if unit else ""
     if unit_code and unit is None:
         return error_page(
             request,
