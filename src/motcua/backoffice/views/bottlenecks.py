@@ -1,50 +1,25 @@
 """Điểm nghẽn: where working time goes per step, unit and officer, where late dossiers first went over
 budget, and the open dossiers at risk of being late (docs/bottlenecks.md)."""
 
-from datetime import date
-
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import NotPermitted, ValidationFailed
 from motcua.reports.bottlenecks import at_risk_dossiers, bottlenecks
-from motcua.reports.selectors import default_report_unit, report_units_for_user
 from motcua.reports.table import hours_text, percent_text
 
 from .common import bo_render, error_page, staff_required
-
-
-def _parse(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+from .figure_filters import figure_filters
 
 
 @staff_required
 def report_bottlenecks(request):
-    units = list(report_units_for_user(request.user))
-    today = timezone.localdate()
-    errors: dict[str, str] = {}
-    date_from = _parse(request.GET.get("tu")) or today.replace(day=1)
-    date_to = _parse(request.GET.get("den")) or today
-    for name in ("tu", "den"):
-        if request.GET.get(name) and _parse(request.GET.get(name)) is None:
-            errors[name] = _("Ngày không hợp lệ (định dạng yyyy-mm-dd).")
-    unit_code = request.GET.get("don_vi") or ""
-    unit = next((u for u in units if u.agency_code == unit_code), None)
-    if not unit_code:
-        # Named, so that the unit list shows it even when the page answers with an error, and a second
-        # "Xem" keeps it instead of taking the list's first unit.
-        unit = default_report_unit(request.user)
-        unit_code = unit.agency_code if unit else ""
-    if unit_code and unit is None:
-        return error_page(
-            request,
-            status=403,
-            title=_("Không có quyền xem báo cáo"),
-            message=_("Bạn không được xem số liệu của đơn vị “%(code)s”.") % {"code": unit_code},
-        )
+    filters = figure_filters(request)
+    if isinstance(filters, HttpResponse):
+        return filters
+    units, unit, unit_code = filters.units, filters.unit, filters.unit_code
+    date_from, date_to, errors = filters.date_from, filters.date_to, filters.errors
     result = None
     at_risk = []
     if not errors:

@@ -3,6 +3,7 @@ five minutes, printable."""
 
 from datetime import date, timedelta
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,46 +12,28 @@ from motcua.core.replica import figures_reads
 from motcua.reports import charts
 from motcua.reports.dashboard import Dashboard
 from motcua.reports.dashboard import dashboard as dashboard_figures
-from motcua.reports.selectors import default_report_unit, report_units_for_user
 
 from .common import bo_render, error_page, staff_required
+from .figure_filters import figure_filters
 
 DEFAULT_DAYS = 30
 REFRESH_SECONDS = 300
 
 
-def _parse(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _last_days(date_to: date, today: date) -> date:
+    return date_to - timedelta(days=DEFAULT_DAYS - 1)
 
 
 @staff_required
 @figures_reads()
 def dashboard(request):
-    units = list(report_units_for_user(request.user))
-    today = timezone.localdate()
-    errors: dict[str, str] = {}
-    date_to = _parse(request.GET.get("den")) or today
-    date_from = _parse(request.GET.get("tu")) or date_to - timedelta(days=DEFAULT_DAYS - 1)
-    for name in ("tu", "den"):
-        if request.GET.get(name) and _parse(request.GET.get(name)) is None:
-            errors[name] = _("Ngày không hợp lệ (định dạng yyyy-mm-dd).")
-    unit_code = request.GET.get("don_vi") or ""
-    unit = next((u for u in units if u.agency_code == unit_code), None)
-    if not unit_code:
-        # Named, so that the unit list shows it even when the page answers with an error, and a second
-        # "Xem" keeps it instead of taking the list's first unit.
-        unit = default_report_unit(request.user)
-        unit_code = unit.agency_code if unit else ""
-    if unit_code and unit is None:
-        return error_page(
-            request,
-            status=403,
-            title=_("Không có quyền xem số liệu"),
-            message=_("Bạn không được xem số liệu của đơn vị “%(code)s”.") % {"code": unit_code},
-        )
+    filters = figure_filters(
+        request, default_from=_last_days, forbidden_title=_("Không có quyền xem số liệu")
+    )
+    if isinstance(filters, HttpResponse):
+        return filters
+    units, unit, unit_code = filters.units, filters.unit, filters.unit_code
+    date_from, date_to, errors = filters.date_from, filters.date_to, filters.errors
     context = {
         "units": units,
         "unit_code": unit_code,

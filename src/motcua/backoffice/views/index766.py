@@ -2,57 +2,21 @@
 formula and source beside each figure, the child units' group points, and the dossiers behind each
 computed figure."""
 
-from datetime import date
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.exceptions import NotPermitted, ValidationFailed
 from motcua.core.replica import figures_reads
 from motcua.reports.excel import index766_xlsx
 from motcua.reports.index766 import INDICATORS_BY_CODE, Part, index766, index766_dossiers
-from motcua.reports.selectors import default_report_unit, report_units_for_user
 
 from .common import bo_render, error_page, staff_required
+from .figure_filters import figure_filters
 
 PAGE_SIZE = 50
-
-
-def _parse(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _filters(request):
-    """(units, unit, unit_code, date_from, date_to, errors) or a 403 response for a unit not visible."""
-    units = list(report_units_for_user(request.user))
-    today = timezone.localdate()
-    errors: dict[str, str] = {}
-    date_from = _parse(request.GET.get("tu")) or today.replace(day=1)
-    date_to = _parse(request.GET.get("den")) or today
-    for name in ("tu", "den"):
-        if request.GET.get(name) and _parse(request.GET.get(name)) is None:
-            errors[name] = _("Ngày không hợp lệ (định dạng yyyy-mm-dd).")
-    unit_code = request.GET.get("don_vi") or ""
-    unit = next((u for u in units if u.agency_code == unit_code), None)
-    if not unit_code:
-        # Named, so that the unit list shows it even when the page answers with an error, and a second
-        # "Xem" keeps it instead of taking the list's first unit.
-        unit = default_report_unit(request.user)
-        unit_code = unit.agency_code if unit else ""
-    if unit_code and unit is None:
-        return None, error_page(
-            request,
-            status=403,
-            title=_("Không có quyền xem báo cáo"),
-            message=_("Bạn không được xem số liệu của đơn vị “%(code)s”.") % {"code": unit_code},
-        )
-    return (units, unit, unit_code, date_from, date_to, errors), None
 
 
 def _forbidden(request, error: NotPermitted):
@@ -62,10 +26,11 @@ def _forbidden(request, error: NotPermitted):
 @staff_required
 @figures_reads()
 def index766_page(request):
-    filters, refusal = _filters(request)
-    if refusal:
-        return refusal
-    units, unit, unit_code, date_from, date_to, errors = filters
+    filters = figure_filters(request)
+    if isinstance(filters, HttpResponse):
+        return filters
+    units, unit, unit_code = filters.units, filters.unit, filters.unit_code
+    date_from, date_to, errors = filters.date_from, filters.date_to, filters.errors
     result = None
     if not errors:
         try:
@@ -126,10 +91,11 @@ def _groups(groups, query: dict) -> list[dict]:
 @staff_required
 @figures_reads()
 def index766_dossier_list(request):
-    filters, refusal = _filters(request)
-    if refusal:
-        return refusal
-    units, unit, unit_code, date_from, date_to, errors = filters
+    filters = figure_filters(request)
+    if isinstance(filters, HttpResponse):
+        return filters
+    unit, unit_code = filters.unit, filters.unit_code
+    date_from, date_to, errors = filters.date_from, filters.date_to, filters.errors
     code = request.GET.get("chi_so") or ""
     part = request.GET.get("phan") or Part.NUMERATOR
     indicator = INDICATORS_BY_CODE.get(code)
