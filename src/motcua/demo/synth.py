@@ -7,9 +7,9 @@ dossier. demo/dossiers.py drives 200 dossiers that way in seconds; ten million w
 Python loop per dossier takes hours. Here a batch of dossiers is computed at once with NumPy by the same rules
 (code per receiving unit and day, appointment from the committed time on the receiving unit's calendar, one
 step per process step with its budget, timeliness against the original appointment, the history's hash chain,
-each dossier's part of the pre-aggregated figures) and written as CSV through PostgreSQL `COPY` (Arrow builds
-the text), `bulk_create` elsewhere. tests/demo/test_synth.py checks the rows against the services' rules, the
-hash chains with `verify_history` and the figures against `reports.figures.contribution`.
+each dossier's part of the pre-aggregated figures) and written through PostgreSQL `COPY` in its binary format
+(pgpq encodes the Arrow columns), `bulk_create` elsewhere. tests/demo/test_synth.py checks the rows against the
+services' rules, the hash chains with `verify_history` and the figures against `reports.figures.contribution`.
 
 Simplifications, deliberate: no supplements, pauses or extensions (so `due_at == original_due_at`); step times
 are walked on the receiving unit's office hours; digitised documents carry no file; no step is assigned; no fee,
@@ -414,8 +414,9 @@ def _binary(raw_connection, db_table: str, table: pa.Table) -> bytes | None:
 
 
 class _Writer:
-    """PostgreSQL: CSV through COPY, sent by a background thread on the same connection (and transaction), so
-    that the next batch is computed while the server stores this one. Elsewhere: bulk_create."""
+    """PostgreSQL: binary COPY (CSV for a table with a column type not encoded), sent by a background thread
+    on the same connection (and transaction), so that the next batch is computed while the server stores this
+    one. Elsewhere: bulk_create."""
 
     def __init__(self) -> None:
         self.postgres = connection.vendor == "postgresql"
