@@ -1,6 +1,7 @@
 """The pre-aggregated figures (reports/figures.py) against a recount from the dossiers."""
 
 import importlib
+import json
 import random
 from datetime import date, datetime, timedelta
 
@@ -17,9 +18,16 @@ from motcua.dossiers.transitions import RECORD_ONLY_ACTIONS, RULES
 from motcua.org.enums import Role
 from motcua.ratings.services import rating_submit
 from motcua.reports.enums import GroupBy
-from motcua.reports.figures import figures_differences, figures_rebuild, stocks, stored, unit_scope
+from motcua.reports.figures import (
+    figures_differences,
+    figures_rebuild,
+    figures_refresh,
+    stocks,
+    stored,
+    unit_scope,
+)
 from motcua.reports.index766 import index766
-from motcua.reports.models import STOCK_MEASURES, FigureDelta, Grain
+from motcua.reports.models import STOCK_MEASURES, FigureDelta, FigureState, Grain
 from motcua.reports.selectors import summary, summary_recount
 from motcua.workcal.calendar import LOCAL_TZ
 from tests.factories import StaffRoleFactory, dossier_world, intake_data
@@ -94,6 +102,29 @@ def test_the_migration_adds_the_all_time_rows_from_the_years(scenario):
 
     migration.add_all_time_rows(apps, Editor())
     assert stored() == before
+
+
+def test_states_in_the_migrated_spelling_read_back_and_are_taken_back_exactly(scenario):
+    # Migration 0004 turned the jsonb columns into text as PostgreSQL renders jsonb ("[[1, 2, 3], …]", with
+    # spaces); states written since are compact. Either spelling must read back the same, so that the next
+    # change of the dossier takes back exactly what it added.
+    from django.db import connection
+
+    dossier = scenario.dossiers["april"]
+    state = FigureState.objects.get(pk=dossier.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT key, entries FROM reports_figurestate WHERE dossier_id = %s", [dossier.pk])
+        assert " " not in "".join(cursor.fetchone())  # written compact
+        cursor.execute(
+            "UPDATE reports_figurestate SET key = %s, entries = %s WHERE dossier_id = %s",
+            [json.dumps(state.key), json.dumps(state.entries), dossier.pk],
+        )
+    migrated = FigureState.objects.get(pk=dossier.pk)
+    assert (migrated.key, migrated.entries) == (state.key, state.entries)
+    Dossier.objects.filter(pk=dossier.pk).update(channel=Channel.POSTAL)  # behind the services' back
+    figures_refresh([dossier.pk])  # takes back the migrated state, adds the postal one
+    assert figures_differences() == []
+    assert FigureState.objects.get(pk=dossier.pk).key[3] == Channel.POSTAL
 
 
 # --- random lifecycles ---------------------------------------------------------------------------------------
