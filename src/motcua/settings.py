@@ -107,6 +107,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("MOTCUA_DB_CONN_MAX_AG
 # The check is a `SELECT 1` round trip on each request's first query; MOTCUA_DB_CONN_HEALTH_CHECKS=0 saves it
 # where the database never closes connections under a running worker (a dead one then fails one request).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = os.environ.get("MOTCUA_DB_CONN_HEALTH_CHECKS", "1") != "0"
+# The public status lookup's query as a prepared statement (motcua/core/prepared.py); 0 for a connection
+# pooler in transaction mode that does not keep prepared statements.
+MOTCUA_DB_PREPARED_STATEMENTS = env_bool("MOTCUA_DB_PREPARED_STATEMENTS", True)
 DATABASES["default"].setdefault("TEST", {})
 if os.environ.get("MOTCUA_TEST_DB_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = os.environ["MOTCUA_TEST_DB_NAME"]

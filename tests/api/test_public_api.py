@@ -250,3 +250,28 @@ def test_public_status_rate_limit_on_redis_counts_in_one_shared_client(client):
             for key in backend._cache.get_client().keys(f"{prefix}:*"):
                 backend._cache.get_client().delete(key)
     assert statuses == [200, 200, 200, 429, 429]
+
+
+def _prepared_statements() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_the_lookup_is_planned_once_per_connection_on_postgresql(client, settings, allowed):
+    # Its query as a prepared statement (core/prepared.py): planning the five joins was most of its cost on
+    # the server. Off by setting for a connection pooler that cannot keep prepared statements.
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL matter")
+    settings.MOTCUA_DB_PREPARED_STATEMENTS = allowed
+    dossier = _dossier_with_two_steps()
+    for _ in range(2):
+        response = client.get(f"/api/v1/public/status/{dossier.code}", {"phone": "5678"})
+        assert response.status_code == 200 and response.json()["code"] == dossier.code
+    prepared = [s for s in _prepared_statements() if "WHERE d." in s and "ORDER BY s." in s]
+    assert len(prepared) == (1 if allowed else 0)

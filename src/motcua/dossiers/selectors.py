@@ -18,6 +18,7 @@ from motcua.catalog.enums import StepUnitMode
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import process_for_unit
 from motcua.core.exceptions import NotFound
+from motcua.core.prepared import lookup_cursor
 from motcua.core.text import fold
 from motcua.org.enums import SUBTREE_ROLES, Role
 from motcua.org.models import Unit
@@ -454,7 +455,7 @@ def dossier_public_progress(*, code: str, phone_last4: str) -> PublicStatus:
     digits = re.sub(r"\D", "", phone_last4 or "")
     rows = []
     if CODE_PATTERN.match(code) and len(digits) == 4:
-        with connection.cursor() as cursor:
+        with lookup_cursor() as cursor:
             cursor.execute(_public_status_sql(), [code])
             rows = cursor.fetchall()
     if not rows or not re.sub(r"\D", "", rows[0][3] or "").endswith(digits):
