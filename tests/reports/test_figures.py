@@ -22,6 +22,7 @@ from motcua.reports.figures import (
     figures_differences,
     figures_rebuild,
     figures_refresh,
+    snapshots,
     stocks,
     stored,
     unit_scope,
@@ -125,6 +126,19 @@ def test_states_in_the_migrated_spelling_read_back_and_are_taken_back_exactly(sc
     figures_refresh([dossier.pk])  # takes back the migrated state, adds the postal one
     assert figures_differences() == []
     assert FigureState.objects.get(pk=dossier.pk).key[3] == Channel.POSTAL
+
+
+def test_one_dossier_snapshot_from_the_compiled_query_equals_the_general_read(scenario):
+    # Intakes and transitions refresh one dossier through SQL compiled once per connection; it must read
+    # exactly what the general query reads (its documents, pauses and receiving officer among the rest), for
+    # every dossier of the scenario.
+    ids = list(Dossier.objects.values_list("pk", flat=True))
+    together = {s.id: s for s in snapshots(ids)}
+    assert len(together) == len(ids) > 5
+    assert any(s.pauses for s in together.values()) and any(s.officer_id for s in together.values())
+    for dossier_id in ids:
+        assert snapshots([dossier_id]) == [together[dossier_id]]
+    assert snapshots([max(ids) + 1000]) == []
 
 
 # --- random lifecycles ---------------------------------------------------------------------------------------
