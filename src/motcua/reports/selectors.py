@@ -169,9 +169,10 @@ def report_units_for_user(user) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=staff_visible_unit_ids(user)).order_by("agency_code")
 
 
-def default_report_unit(user) -> Unit | None:
-    """The unit a figures page shows when none is chosen: the officer's highest (None if they see none)."""
-    return _highest_unit(staff_visible_unit_ids(user))
+def default_report_unit(user, *, visible_ids: set[int] | None = None) -> Unit | None:
+    """The unit a figures page shows when none is chosen: the officer's highest (None if they see none).
+    `visible_ids`: the ids of `report_units_for_user(user)` when the caller has already read them."""
+    return _highest_unit(staff_visible_unit_ids(user) if visible_ids is None else visible_ids)
 
 
 def _highest_unit(unit_ids: set[int]) -> Unit | None:

@@ -56,7 +56,7 @@ def figure_filters(
     if not unit_code:
         # Named, so that the unit list shows it even when the page answers with an error, and a second
         # "Xem" keeps it instead of taking the list's first unit.
-        unit = default_report_unit(request.user)
+        unit = default_report_unit(request.user, visible_ids={u.pk for u in units})
         unit_code = unit.agency_code if unit else ""
     if unit_code and unit is None:
         return error_page(
