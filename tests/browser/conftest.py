@@ -81,6 +81,13 @@ def screenshot():
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def follow(page, target) -> None:
+    """Clicks a link or button that loads a new page and returns once that page has loaded. Playwright's click
+    returns before the navigation: axe run in between found no document (CI, 2026-11-24)."""
+    with page.expect_navigation():
+        target.click()
+
+
 @pytest.fixture
 def axe_check():
     """axe_check(page) runs axe-core (bundled in the axe-playwright-python package: nothing downloaded) with the

@@ -29,7 +29,7 @@ from motcua.notifications.delivery import outbox_deliver_due
 from motcua.notifications.models import Message, MessageChannel, MessageStatus
 from motcua.paperwork.signing import certificates_demo_create
 from motcua.ratings.models import Rating
-from tests.browser.conftest import needs_chromium
+from tests.browser.conftest import follow, needs_chromium
 from tests.browser.test_backoffice_flow import next_working_morning, open_dossier_from
 from tests.browser.test_backoffice_flow import sign_in as officer_sign_in
 from tests.factories import dossier_world
@@ -179,11 +179,12 @@ def test_a_new_citizen_from_registration_to_rating(live_server, new_page, gatewa
     # --- 2. finds the procedure, signs in on the way, fills the e-form and submits -------------------------
     citizen.goto(f"{url}/thu-tuc/")
     citizen.get_by_label("Tìm thủ tục").fill("hôn nhân")
-    citizen.get_by_role("button", name="Tìm kiếm").click()
+    follow(citizen, citizen.get_by_role("button", name="Tìm kiếm"))
     visit(citizen, "procedures")
-    citizen.get_by_role(
-        "link", name=re.compile("Thủ tục cấp Giấy xác nhận tình trạng hôn nhân")
-    ).first.click()
+    follow(
+        citizen,
+        citizen.get_by_role("link", name=re.compile("Thủ tục cấp Giấy xác nhận tình trạng hôn nhân")).first,
+    )
     visit(citizen, "procedure")
     citizen.get_by_role("link", name="Nộp trực tuyến").click()
     citizen.get_by_label("Tên đăng nhập").fill(CITIZEN_PHONE)
@@ -323,7 +324,7 @@ def test_a_new_citizen_from_registration_to_rating(live_server, new_page, gatewa
     worker.run(minutes=45)  # the gateway comes back during these 45 minutes
 
     # --- 6. the citizen answers from the account; processing resumes to approval and the e-result ---------
-    citizen.get_by_role("link", name="Hồ sơ của tôi").first.click()
+    follow(citizen, citizen.get_by_role("link", name="Hồ sơ của tôi").first)
     visit(citizen, "mine-supplement")
     open_mine(citizen, code)
     expect(citizen.locator(".status-panel")).to_contain_text("Bản sao trích lục ly hôn")

@@ -6,7 +6,7 @@ import pytest
 
 from motcua.dossiers.enums import Status
 from motcua.dossiers.models import Dossier
-from tests.browser.conftest import needs_chromium
+from tests.browser.conftest import follow, needs_chromium
 from tests.factories import PASSWORD
 from tests.online.conftest import EFORM, PNG
 
@@ -49,18 +49,18 @@ def test_a_citizen_submits_on_a_phone(live_server, world, new_page, screenshot, 
     w = world
     page = new_page(viewport=PHONE)
     page.goto(f"{live_server.url}/thu-tuc/1.004873/")
-    page.get_by_role("link", name="Nộp trực tuyến").click()
+    follow(page, page.get_by_role("link", name="Nộp trực tuyến"))
     # Signing in brings the person back to the start page.
     page.get_by_label("Tên đăng nhập").fill(w.citizen.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
+    follow(page, page.get_by_role("button", name="Đăng nhập"))
     assert "/nop-truc-tuyen/1.004873/" in page.url
     axe(page, "start")
-    page.get_by_role("button", name="Bắt đầu").click()
+    follow(page, page.get_by_role("button", name="Bắt đầu"))
 
     axe(page, "applicant")
     page.get_by_label("Số định danh cá nhân (số CCCD) hoặc mã số doanh nghiệp").fill("")
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục"))
     # The error summary takes the focus, so a screen reader reads it first.
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     axe(page, "applicant with errors")
@@ -68,40 +68,40 @@ def test_a_citizen_submits_on_a_phone(live_server, world, new_page, screenshot, 
     page.get_by_role("link", name="Nhập số định danh cá nhân hoặc mã số doanh nghiệp.").click()
     page.locator("#id_id_number").fill("096199001234")
     page.locator("#id_phone").fill("0987654321")
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục"))
 
     page.get_by_label("Tình trạng hôn nhân hiện tại").select_option("Chưa kết hôn")
     axe(page, "e-form 1")
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục"))
     page.locator("#id_muc_dich").fill("Đăng ký kết hôn")
     axe(page, "e-form 2")
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục"))
     page.get_by_label("Tôi cam đoan nội dung khai là đúng sự thật").check()
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục"))
 
     scan = tmp_path / "to-khai.png"
     scan.write_bytes(PNG)
     axe(page, "component")
     screenshot(page, "online-component")
     page.locator("#id_file").set_input_files(str(scan))
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục"))
     page.get_by_label("Không nộp giấy tờ này").check()
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục"))
 
     axe(page, "return mode")
     page.get_by_label("Nhận trực tiếp tại nơi nộp hồ sơ").check()
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    follow(page, page.get_by_role("button", name="Lưu và tiếp tục"))
 
     axe(page, "check answers")
     screenshot(page, "online-check")
-    page.get_by_role("button", name="Gửi hồ sơ").click()
+    follow(page, page.get_by_role("button", name="Gửi hồ sơ"))
     assert page.get_by_role("heading", name="Đã gửi hồ sơ").is_visible()
     axe(page, "confirmation")
     screenshot(page, "online-done")
     dossier = Dossier.objects.get()
     assert dossier.status == Status.SUBMITTED
 
-    page.get_by_role("link", name="Xem hồ sơ").click()
+    follow(page, page.get_by_role("link", name="Xem hồ sơ"))
     axe(page, "dossier page")
     page.goto(f"{live_server.url}/ho-so-cua-toi/")
     axe(page, "my dossiers")
