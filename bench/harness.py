@@ -9,6 +9,7 @@ import math
 import os
 import platform
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -52,6 +53,55 @@ def machine() -> str:
 
 def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def cpu_snapshot(server_group: int | None = None) -> dict:
+    """CPU seconds used so far (Linux /proc), by who used them: the server's process group (gunicorn master and
+    workers), PostgreSQL's processes, Redis (each per process id), this process's finished children (wrk), and
+    the whole machine (every core's busy time, kernel work on behalf of nobody included). The difference of two
+    snapshots taken around a run, divided by its requests, says where a request's cost goes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    groups: dict = {"server": {}, "postgres": {}, "redis": {}}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue  # gone meanwhile
+        comm = stat[stat.find("(") + 1 : stat.rfind(")")]
+        fields = stat[stat.rfind(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if server_group is not None and int(fields[2]) == server_group:
+            groups["server"][entry.name] = seconds
+        elif comm == "postgres":
+            groups["postgres"][entry.name] = seconds
+        elif comm.startswith("redis-server"):
+            groups["redis"][entry.name] = seconds
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    groups["load generator"] = children.ru_utime + children.ru_stime
+    with open("/proc/stat") as handle:
+        cpu = [int(x) for x in handle.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal: busy = all but idle and iowait
+    groups["machine"] = (sum(cpu[:8]) - cpu[3] - cpu[4]) / tick
+    return groups
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict:
+    """Milliseconds of CPU per request by who used them, `other` being the machine's rest (kernel, others).
+    Per process: what a process that ended between the snapshots used is not seen (and not subtracted); one
+    started meanwhile counts whole."""
+    scale = 1000 / max(1, requests)
+    out = {}
+    for key, value in after.items():
+        if isinstance(value, dict):
+            used = sum(seconds - before[key].get(pid, 0.0) for pid, seconds in value.items())
+        else:
+            used = value - before[key]
+        out[key] = used * scale
+    out["other"] = out["machine"] - sum(v for k, v in out.items() if k != "machine")
+    return out
 
 
 # --- database -------------------------------------------------------------------------------------------------

@@ -141,14 +141,18 @@ def wrk(
         str(script),
         server.url,
     ]
+    group = server.process.pid if server.process is not None else None
+    before = harness.cpu_snapshot(group)
     out = subprocess.run(
         command, env={**os.environ, **env, "BENCH_PAUSE_MS": str(pause_ms)}, capture_output=True, text=True
     )
+    after = harness.cpu_snapshot(group)
     line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
     if line is None:
         raise SystemExit(f"wrk gave no result: {out.stdout}\n{out.stderr}")
     result = json.loads(line[len("RESULT ") :])
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["cpu_ms"] = harness.cpu_per_request(before, after, result["requests"])
     result["errors"] = sum(result[k] for k in ("connect", "read", "write", "status", "timeout"))
     result["connections"] = connections
     result["load"] = harness.loadavg()
@@ -293,6 +297,16 @@ def main() -> int:
             f"| {name} | {best['rps']:.0f} | {best['connections']} | {best['p50_us'] / 1000:.1f} / "
             f"{best['p99_us'] / 1000:.1f} | {half['rps']:.0f} | {half['p50_us'] / 1000:.1f} / "
             f"{half['p99_us'] / 1000:.1f} | {best['errors'] + half['errors']} |"
+        )
+    print()
+    print("CPU per request at the peak, ms (Linux /proc: what each used during the run ÷ its requests)")
+    print("| scenario | server workers | PostgreSQL | Redis | wrk | other (kernel, rest) | machine |")
+    print("|---|---|---|---|---|---|---|")
+    for name, (best, _half) in rows.items():
+        cpu = best["cpu_ms"]
+        print(
+            f"| {name} | {cpu['server']:.3f} | {cpu['postgres']:.3f} | {cpu['redis']:.3f} | "
+            f"{cpu['load generator']:.3f} | {cpu['other']:.3f} | {cpu['machine']:.3f} |"
         )
     if "ping" in rows and "lookup" in rows:
         ratio = rows["lookup"][0]["rps"] / rows["ping"][0]["rps"]
