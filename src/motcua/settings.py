@@ -91,7 +91,28 @@ TEMPLATES = [
 _default_sqlite = f"sqlite:///{DATA_DIR / 'motcua.sqlite3'}"
 if "DATABASE_URL" not in os.environ:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite))}
+
+
+# Statements prepared on PostgreSQL (a pooler in transaction mode that does not keep them needs 0): every
+# statement a connection runs a third time is parsed and planned once for it, the parameters bound by the
+# server; and the public status lookup's query from its first run (motcua/core/prepared.py). The counter intake's
+# thirty statements were each parsed and planned afresh: 57 → 73 intakes/s over HTTP (docs/performance.md).
+MOTCUA_DB_PREPARED_STATEMENTS = env_bool("MOTCUA_DB_PREPARED_STATEMENTS", True)
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with a health check that costs no round trip while the connection is quiet (core/postgresql).
+        config["ENGINE"] = "motcua.core.postgresql"
+        if MOTCUA_DB_PREPARED_STATEMENTS:
+            options = config.setdefault("OPTIONS", {})
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 2)
+    return config
+
+
+DATABASES = {"default": _database(os.environ.get("DATABASE_URL", _default_sqlite))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several officers write at once even on the embedded default: queue writers instead of failing.
     DATABASES["default"]["OPTIONS"] = {
@@ -104,18 +125,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # than the public status lookup's own query (docs/performance.md, issue #7). 0 gives one per request again;
 # the health check replaces a connection the server or PgBouncer closed meanwhile instead of failing a request.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("MOTCUA_DB_CONN_MAX_AGE", "600"))
-# The check is a `SELECT 1` round trip on each request's first query; MOTCUA_DB_CONN_HEALTH_CHECKS=0 saves it
-# where the database never closes connections under a running worker (a dead one then fails one request).
+# The check runs before each request's first query: a look at the socket, and a `SELECT 1` round trip only when
+# the server has sent something since (core/postgresql). MOTCUA_DB_CONN_HEALTH_CHECKS=0 turns it off.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = os.environ.get("MOTCUA_DB_CONN_HEALTH_CHECKS", "1") != "0"
-# The public status lookup's query as a prepared statement (motcua/core/prepared.py); 0 for a connection
-# pooler in transaction mode that does not keep prepared statements.
-MOTCUA_DB_PREPARED_STATEMENTS = env_bool("MOTCUA_DB_PREPARED_STATEMENTS", True)
 DATABASES["default"].setdefault("TEST", {})
 if os.environ.get("MOTCUA_TEST_DB_NAME"):
     DATABASES["default"]["TEST"]["NAME"] = os.environ["MOTCUA_TEST_DB_NAME"]
 # A streaming replica of the primary for the figures' reads (motcua/core/replica.py, docs/deployment.md).
 if os.environ.get("MOTCUA_REPLICA_DATABASE_URL"):
-    DATABASES["replica"] = dj_database_url.parse(os.environ["MOTCUA_REPLICA_DATABASE_URL"])
+    DATABASES["replica"] = _database(os.environ["MOTCUA_REPLICA_DATABASE_URL"])
     for _option in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
         DATABASES["replica"][_option] = DATABASES["default"][_option]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

@@ -268,6 +268,8 @@ def test_the_lookup_is_planned_once_per_connection_on_postgresql(client, setting
 
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are a PostgreSQL matter")
+    # Off, the lookup's cursor does not prepare; the test's connection was opened with the setting on, so it
+    # would still prepare the statement on a third run (two here).
     settings.MOTCUA_DB_PREPARED_STATEMENTS = allowed
     dossier = _dossier_with_two_steps()
     for _ in range(2):
