@@ -28,6 +28,9 @@ api = MotcuaAPI(
 )
 install_error_handlers(api)
 api.add_router("/ping", ping.router)
+# Second: Django tries URL patterns in order (and copies the list of those tried into the match), and the public
+# status lookup is the busiest route; it came after about thirty (docs/performance.md, issue #7).
+api.add_router("/public", dossiers.public_router)
 api.add_router("/auth", auth.router)
 api.add_router("/units", org.router)
 api.add_router("/calendar", calendar.router)
@@ -41,7 +44,6 @@ api.add_router("/results", results.public_router)
 api.add_router("/ratings", ratings.public_router)
 api.add_router("/me", me.router)
 api.add_router("/me", privacy_router)
-api.add_router("/public", dossiers.public_router)
 api.add_router("/register", dossiers.register_router)
 api.add_router("/reports", reports.router)
 api.add_router("/reports/index766", index766.router)
