@@ -9,11 +9,18 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import transaction
 
 from motcua.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from motcua.dossiers.enums import Action, Channel, Status
 from motcua.dossiers.models import Dossier, DossierDocument
-from motcua.dossiers.services import DocumentData, dossier_create, dossier_intake, dossier_transition
+from motcua.dossiers.services import (
+    DocumentData,
+    dossier_create,
+    dossier_documents_add,
+    dossier_intake,
+    dossier_transition,
+)
 from motcua.dossiers.transitions import RECORD_ONLY_ACTIONS, RULES
 from motcua.org.enums import Role
 from motcua.ratings.services import rating_submit
@@ -240,6 +247,21 @@ def test_random_lifecycles_keep_the_sums_equal_to_a_recount(db, seed):
                     assert_same(summary(**kwargs), summary_recount(**kwargs))
             for unit in (None, w.centre):
                 assert_same_index(date_from=first, date_to=last, unit=unit)
+
+
+def test_components_added_to_a_dossier_reach_the_figures(db):
+    # Written in one INSERT without post_save signals (dossiers/services.py): the service itself reports them.
+    w = dossier_world()
+    with time_machine.travel(RANDOM_NOW, tick=False):
+        scanned = [DocumentData(name="Tờ khai", upload=SimpleUploadedFile("a.png", PNG, "image/png"))]
+        dossier = dossier_intake(data=intake_data(w, documents=scanned), actor=w.receiver)
+        assert figures_differences() == []
+        with transaction.atomic():
+            dossier_documents_add(
+                dossier=dossier, documents=[DocumentData(name="Bản giấy")], actor=w.receiver
+            )
+        assert figures_differences() == []
+        assert dossier.documents.count() == 2
 
 
 def test_a_change_behind_the_services_back_is_found_and_rebuild_repairs_it(scenario):

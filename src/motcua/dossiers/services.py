@@ -17,7 +17,7 @@ from django.utils import timezone
 from motcua.catalog.enums import StepUnitMode, TimeUnit, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import fee_compute
-from motcua.core.batching import dossier_change_batch
+from motcua.core.batching import dossier_change_batch, dossier_changed
 from motcua.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from motcua.core.text import fold
 from motcua.org.enums import Role
@@ -325,8 +325,12 @@ def dossier_documents_add(
             document.is_digitised = True
             document.uploaded_at = timezone.now()
             document.uploaded_by = actor
-        document.save()
         added.append(document)
+    # One INSERT for all of them (a counter dossier has several components); bulk_create sends no post_save,
+    # so the figures hear of the change here.
+    DossierDocument.objects.bulk_create(added)
+    if added:
+        dossier_changed(dossier.pk)
     return added
 
 
@@ -422,7 +426,6 @@ def _dossier_transition(
     HANDLERS[rule.action](context)
     if rule.target is not None:
         locked.status = rule.target
-    locked.save()
     event = _write_event(
         locked,
         rule.action,
@@ -434,7 +437,9 @@ def _dossier_transition(
         from_step=from_step,
         to_step=locked.current_step,
         actor_unit=context.actor_unit,
+        anchored=True,
     )
+    locked.save()  # the change and the history's new anchor in one UPDATE
     notify.dossier_changing(dossier=locked, event=event)
     dossier_id, action_value = locked.pk, rule.action.value
     transaction.on_commit(lambda: notify.dossier_changed(dossier_id=dossier_id, action=action_value))
@@ -494,10 +499,27 @@ def _check_actor(dossier: Dossier, rule: Rule, actor) -> Unit | None:
 
 
 def _write_event(
-    dossier, action, from_status, actor, at, note, data, *, from_step=None, to_step=None, actor_unit=None
+    dossier,
+    action,
+    from_status,
+    actor,
+    at,
+    note,
+    data,
+    *,
+    from_step=None,
+    to_step=None,
+    actor_unit=None,
+    anchored=False,
 ) -> DossierEvent:
-    # The anchor read under the dossier's row lock gives both the next seq and the link of the hash chain.
-    last, prev = Dossier.objects.filter(pk=dossier.pk).values_list("history_count", "history_head").get()
+    """`anchored`: the instance was read under the row lock in this transaction and the caller saves it whole
+    afterwards, so its anchor is current and the save writes the new one (two statements fewer per action).
+    A stale anchor cannot pass unseen: its seq is taken, and the unique (dossier, seq) index refuses the row."""
+    if anchored:
+        last, prev = dossier.history_count, dossier.history_head
+    else:
+        # The anchor read under the dossier's row lock gives both the next seq and the link of the hash chain.
+        last, prev = Dossier.objects.filter(pk=dossier.pk).values_list("history_count", "history_head").get()
     event = DossierEvent(
         dossier=dossier,
         seq=last + 1,
@@ -514,7 +536,8 @@ def _write_event(
     )
     event.hash = event_hash_of(event, prev=prev)
     event.save(force_insert=True)
-    Dossier.objects.filter(pk=dossier.pk).update(history_count=event.seq, history_head=event.hash)
+    if not anchored:
+        Dossier.objects.filter(pk=dossier.pk).update(history_count=event.seq, history_head=event.hash)
     # The caller's instance carries the anchor too, so a later full save() of it does not roll it back.
     dossier.history_count, dossier.history_head = event.seq, event.hash
     return event
