@@ -49,6 +49,8 @@ def procedure_get_by_code(*, code: str) -> Procedure:
     )
     if procedure is None or procedure.current_version is None:
         raise NotFound(f"Không tìm thấy thủ tục hành chính có mã “{code}”.")
+    # The version belongs to this procedure: known without a read (a new dossier's answer names its code).
+    procedure.current_version.procedure = procedure
     return procedure
 
 

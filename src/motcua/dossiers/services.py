@@ -242,7 +242,9 @@ def dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
     return _dossier_create(data=data, actor=actor, owner=owner)
 
 
-def _dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
+def _dossier_create(*, data: IntakeData, actor, owner=None, insert: bool = True) -> Dossier:
+    """`insert=False` (PostgreSQL only): the dossier's id is drawn from its sequence and the row is left to the
+    caller's one INSERT; its documents reference it already (foreign keys are checked at commit)."""
     # The competent units are read once, for the check and for the default.
     competent_units = list(data.procedure_version.competent_units.all())
     errors = _validate_intake(data, competent_units=competent_units)
@@ -256,7 +258,7 @@ def _dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
     fee, _lines = fee_compute(
         version=version, pages=max(data.pages, 1), copies=data.sets, is_exempt=data.is_fee_exempt
     )
-    dossier = Dossier.objects.create(
+    dossier = Dossier(
         procedure_version=version,
         status=Status.DRAFT,
         channel=data.channel,
@@ -288,8 +290,18 @@ def _dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
         assisted_by=data.assisted_by,
         created_by=actor,
     )
+    if insert:
+        dossier.save(force_insert=True)
+    else:
+        dossier.pk = _dossier_id_draw()
     dossier_documents_add(dossier=dossier, documents=data.documents, actor=actor, is_new=True)
     return dossier
+
+
+def _dossier_id_draw() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Dossier._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 def dossier_documents_add(
@@ -374,8 +386,14 @@ def dossier_intake(
         raise InvalidTransition("Tại quầy chỉ có thể tiếp nhận, hướng dẫn bổ sung hoặc từ chối hồ sơ.")
     # Inside this one transaction and batch: the inner steps need no savepoint of their own (nothing here
     # catches their errors), which saves four round trips per intake.
-    dossier = _dossier_create(data=data, actor=actor)
-    return _dossier_transition(dossier=dossier, action=action, actor=actor, note=note, at=at, **fields)
+    # On PostgreSQL the dossier is written once, as received: its id is drawn first, and the rows that refer to
+    # it (documents, steps, history) go in before it. A draft row then updated wrote the dossier's twenty index
+    # entries twice and left a dead row (docs/performance.md, issue #7). SQLite has no sequence to draw from.
+    deferred = connection.vendor == "postgresql"
+    dossier = _dossier_create(data=data, actor=actor, insert=not deferred)
+    return _dossier_transition(
+        dossier=dossier, action=action, actor=actor, note=note, at=at, created_here=True, **fields
+    )
 
 
 # --- the entry point -----------------------------------------------------------------------------------------
@@ -389,20 +407,32 @@ def dossier_transition(
 
 
 def _dossier_transition(
-    *, dossier: Dossier, action: str, actor, note: str = "", at: datetime | None = None, **fields
+    *,
+    dossier: Dossier,
+    action: str,
+    actor,
+    note: str = "",
+    at: datetime | None = None,
+    created_here: bool = False,
+    **fields,
 ) -> Dossier:
+    """`created_here`: the dossier was created in this transaction (counter intake), so no other transaction
+    can see it: the instance in hand is current and needs no locked read."""
     rule = rule_for(action)
     if rule is None:
         raise InvalidTransition(f"Thao tác “{action}” không tồn tại.")
-    # One read locks the dossier row only (OF self: not the procedure or the units joined in) and loads what
-    # the handlers and the answer use, the procedure's code included.
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related(
-            "procedure_version__procedure", "receiving_unit", "competent_unit", "current_step__unit"
+    if created_here:
+        locked = dossier
+    else:
+        # One read locks the dossier row only (OF self: not the procedure or the units joined in) and loads
+        # what the handlers and the answer use, the procedure's code included.
+        locked = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related(
+                "procedure_version__procedure", "receiving_unit", "competent_unit", "current_step__unit"
+            )
+            .get(pk=dossier.pk)
         )
-        .get(pk=dossier.pk)
-    )
     if locked.status not in rule.sources:
         raise InvalidTransition(
             f"Không thể “{rule.action.label}” khi hồ sơ đang ở trạng thái “{Status(locked.status).label}”."
@@ -439,7 +469,8 @@ def _dossier_transition(
         actor_unit=context.actor_unit,
         anchored=True,
     )
-    locked.save()  # the change and the history's new anchor in one UPDATE
+    # The change and the history's new anchor in one UPDATE, or the new dossier's one INSERT.
+    locked.save(force_insert=locked._state.adding)
     notify.dossier_changing(dossier=locked, event=event)
     dossier_id, action_value = locked.pk, rule.action.value
     transaction.on_commit(lambda: notify.dossier_changed(dossier_id=dossier_id, action=action_value))

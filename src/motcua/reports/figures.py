@@ -351,15 +351,38 @@ def _upsert(rows: dict[tuple, Counter]) -> int:
     return len(params)
 
 
+def _locked_states(ids: list[int]) -> dict[int, FigureState]:
+    """The dossiers' rows locked — two transactions refreshing one dossier would each take back the same old
+    state; every writer of a state holds its dossier's lock — and their states, in one statement. The states
+    of dossiers no longer there (deleted) are read after, locked themselves."""
+    dossiers, states = Dossier._meta.db_table, FigureState._meta.db_table
+    sql = (
+        f"SELECT d.id AS dossier_id, s.key, s.entries FROM {dossiers} d "
+        f"LEFT JOIN {states} s ON s.dossier_id = d.id WHERE d.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY d.id"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF d"
+    found, old = set(), {}
+    for state in FigureState.objects.raw(sql, ids):
+        found.add(state.dossier_id)
+        if state.entries is not None:
+            old[state.dossier_id] = state
+    gone = [i for i in ids if i not in found]
+    if gone:
+        old.update(
+            (s.dossier_id, s) for s in FigureState.objects.select_for_update().filter(dossier_id__in=gone)
+        )
+    return old
+
+
 def figures_refresh(dossier_ids: Iterable[int]) -> None:
     """Bring the sums up to date with the current rows of these dossiers (a deleted one takes back all)."""
     ids = sorted(set(dossier_ids))
     if not ids:
         return
-    with transaction.atomic():
-        # Two transactions refreshing one dossier would each take back the same old state.
-        list(Dossier.objects.select_for_update(of=("self",)).filter(pk__in=ids).values_list("pk", flat=True))
-        old = {s.dossier_id: s for s in FigureState.objects.select_for_update().filter(dossier_id__in=ids)}
+    # No savepoint of its own inside a service's transaction: an error here undoes the whole change anyway.
+    with transaction.atomic(savepoint=False):
+        old = _locked_states(ids)
         new = {s.id: contribution(s) for s in snapshots(ids)}
         deltas: dict[tuple[Key, date, str], int] = defaultdict(int)
         keep, drop = [], []
