@@ -42,17 +42,17 @@ def w():
 
 
 def test_counter_intake_through_the_api_stays_within_its_queries(client, w, django_assert_max_num_queries):
-    # 27 in production: the token, the officer's roles, the procedure and its components; the dossier with its
-    # applicant, fee, document, code, first step, history row and SMS; the pre-aggregated figures (5: the
-    # dossier locked with its old state, its snapshot and pauses, the sums, its new state). The test's own
-    # transaction turns BEGIN/COMMIT into two more savepoint statements.
+    # 26 in production: the token, the officer's roles, the procedure and its components; the dossier with its
+    # applicant (a known ID number: looked up first), fee, document, code, first step, history row and SMS;
+    # the pre-aggregated figures (4: the dossier locked with its old state, its snapshot, the sums in one
+    # statement, its new state). The test's own transaction turns BEGIN/COMMIT into two savepoint statements.
     headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=w.receiver)}"}
     with time_machine.travel(NOW, tick=False):
         client.post(
             "/api/v1/dossiers", INTAKE, content_type="application/json", **headers
         )  # token's first use
         second = {**INTAKE, "applicant": {**INTAKE["applicant"], "id_number": "096200005678"}}
-        with django_assert_max_num_queries(29):
+        with django_assert_max_num_queries(28):
             response = client.post("/api/v1/dossiers", second, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     body = response.json()
@@ -128,7 +128,9 @@ def test_on_postgresql_a_counter_dossier_is_written_once_as_received(w):
         pytest.skip("SQLite has no sequence to draw the id from: the draft row is written, then updated")
     with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
         dossier = dossier_intake(
-            data=intake_data(w, documents=[DocumentData(name="Tờ khai"), DocumentData(name="Giấy tờ cư trú")]),
+            data=intake_data(
+                w, documents=[DocumentData(name="Tờ khai"), DocumentData(name="Giấy tờ cư trú")]
+            ),
             actor=w.receiver,
         )
     writes = [q["sql"] for q in queries.captured_queries if '"dossiers_dossier"' in q["sql"].split(" (")[0]]
@@ -142,6 +144,18 @@ def test_on_postgresql_a_counter_dossier_is_written_once_as_received(w):
     out = StringIO()
     call_command("verify_history", stdout=out)  # exits non-zero on any problem
     assert figures_differences() == []
+
+
+def test_the_figures_of_an_intake_cost_one_statement_for_the_sums_and_none_for_pauses(w):
+    # A new dossier has no pause to read, and its day, month, year and all-time rows go in one upsert.
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
+        dossier_intake(data=intake_data(w), actor=w.receiver)
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in statements if s.startswith('SELECT "dossiers_dossierpause"')]
+    sums = [s for s in statements if s.startswith('INSERT INTO "reports_figuredelta"')]
+    assert len(sums) == 1 and sums[0].count("), (") >= 3, sums
+    with time_machine.travel(NOW, tick=False):
+        assert figures_differences() == []
 
 
 def test_an_intake_refused_after_its_documents_were_written_leaves_nothing(w):
