@@ -110,3 +110,23 @@ def test_a_statement_run_again_on_a_connection_is_prepared(other_session):
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('"org_unit"."agency_code" = $' in s for s in statements), statements
+
+
+def test_a_wide_statement_is_converted_for_the_server_once(other_session, monkeypatch):
+    # psycopg parses a query's placeholders with a regular expression and kept the result only for queries of at
+    # most 50 parameters: the dossier's INSERT (51 columns) was parsed on every intake.
+    from psycopg import _queries
+
+    columns = ", ".join(f"%s AS c{i}" for i in range(60))
+    parsed = []
+    original = _queries._query2pg_nocache
+    monkeypatch.setattr(
+        _queries, "_query2pg_nocache", lambda *args: parsed.append(args[0]) or original(*args)
+    )
+    _queries._query2pg.cache_clear()  # the cache wraps the original function, not the spy: count its misses
+    for _ in range(3):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns}", list(range(60)))
+            assert cursor.fetchone() == tuple(range(60))
+    info = _queries._query2pg.cache_info()
+    assert (info.misses, info.hits) == (1, 2) and parsed == []
