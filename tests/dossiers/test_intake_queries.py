@@ -168,3 +168,22 @@ def test_an_intake_refused_after_its_documents_were_written_leaves_nothing(w):
     assert not DossierCodeSequence.objects.exists()
     with time_machine.travel(NOW, tick=False):
         assert figures_differences() == []
+
+
+def test_the_fees_and_components_of_a_version_are_read_without_joining_the_catalogue(w):
+    # Ordered by the version's column: their Meta ordering by the version's own ordering joined the version and
+    # the procedure into each read (every intake reads its fees).
+    from motcua.catalog.models import ComponentRequirement, FeeRule
+
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
+        dossier_intake(data=intake_data(w), actor=w.receiver)
+        list(ComponentRequirement.objects.filter(version=w.version))
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith(('SELECT "catalog_feerule"', 'SELECT "catalog_componentrequirement"'))
+    ]
+    assert len(reads) == 2 and not [s for s in reads if "JOIN" in s], reads
+    assert list(FeeRule.objects.all()) == sorted(
+        FeeRule.objects.all(), key=lambda f: (f.version_id, f.order, f.pk)
+    )

@@ -179,7 +179,9 @@ class ComponentRequirement(models.Model):
     class Meta:
         verbose_name = _("thành phần hồ sơ")
         verbose_name_plural = _("thành phần hồ sơ")
-        ordering = ["version", "order", "id"]
+        # By the version's column, not the version's own ordering: that joined the version and the procedure
+        # into every read of one version's rows (each counter intake reads its fees).
+        ordering = ["version_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.name[:120]
@@ -214,7 +216,9 @@ class FeeRule(models.Model):
     class Meta:
         verbose_name = _("phí, lệ phí")
         verbose_name_plural = _("phí, lệ phí")
-        ordering = ["version", "order", "id"]
+        # By the version's column, not the version's own ordering: that joined the version and the procedure
+        # into every read of one version's rows (each counter intake reads its fees).
+        ordering = ["version_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.label
