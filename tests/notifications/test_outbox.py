@@ -3,7 +3,8 @@ none for a change that rolls back."""
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from motcua.core.exceptions import ValidationFailed
 from motcua.dossiers.enums import Action
@@ -118,14 +119,18 @@ def test_writing_twice_for_the_same_event_keeps_one_message_per_channel(w):
     event = dossier.events.get()
     outbox_write_for_dossier_change(dossier=dossier, event=event)
     assert Message.objects.filter(dossier=dossier).count() == 2
-    again = message_enqueue(
-        event="received",
-        channel="sms",
-        recipient=PHONE,
-        context={"dossier": dossier, "event": event, "data": {}},
-        dedupe_key=f"dossier-event:{event.pk}:sms",
-    )
+    with CaptureQueriesContext(connection) as queries:
+        again = message_enqueue(
+            event="received",
+            channel="sms",
+            recipient=PHONE,
+            context={"dossier": dossier, "event": event, "data": {}},
+            dedupe_key=f"dossier-event:{event.pk}:sms",
+        )
     assert again is None
+    # One statement, no savepoint (each was a round trip), and the transaction goes on unharmed.
+    assert len(queries.captured_queries) == 1, [q["sql"] for q in queries.captured_queries]
+    assert Message.objects.filter(dossier=dossier).count() == 2
 
 
 def test_no_contact_details_no_message(w):

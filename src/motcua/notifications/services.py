@@ -7,7 +7,8 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import router, transaction
+from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -56,24 +57,45 @@ def message_enqueue(
     if channel == MessageChannel.EMAIL:
         subject, _sep, text = text.partition("\n")
         subject, text = subject.strip(), text.strip()
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                event=event,
-                channel=channel,
-                recipient=recipient,
-                subject=subject[:300],
-                body=text,
-                attachment=attachment,
-                dossier=dossier,
-                user=user,
-                dedupe_key=dedupe_key,
-                next_attempt_at=timezone.now(),
-            )
-    except IntegrityError:
+    message = Message(
+        event=event,
+        channel=channel,
+        recipient=recipient,
+        subject=subject[:300],
+        body=text,
+        attachment=attachment,
+        dossier=dossier,
+        user=user,
+        dedupe_key=dedupe_key,
+        next_attempt_at=timezone.now(),
+    )
+    if not _insert_unless_known(message):
         return None
     _schedule_delivery_on_commit()
     return message
+
+
+def _insert_unless_known(message: Message) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: a message with the same dedupe key already there returns no
+    row. Catching the IntegrityError instead needed a savepoint around the INSERT, two more round trips on
+    every change that tells the applicant something (issue #7). Django's own insert (bulk_create's), which
+    pre-saves the fields; Message has no save() override or signal receiver for it to skip."""
+    meta = Message._meta
+    using = router.db_for_write(Message)
+    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+    [row] = Message.objects._insert(
+        [message],
+        fields=fields,
+        returning_fields=meta.db_returning_fields,
+        using=using,
+        on_conflict=OnConflict.IGNORE,
+    )
+    if row is None:
+        return False
+    for value, field in zip(row, meta.db_returning_fields, strict=True):
+        setattr(message, field.attname, value)
+    message._state.adding, message._state.db = False, using
+    return True
 
 
 def message_requeue(*, message_ids) -> int:
