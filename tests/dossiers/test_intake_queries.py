@@ -42,7 +42,7 @@ def w():
 
 
 def test_counter_intake_through_the_api_stays_within_its_queries(client, w, django_assert_max_num_queries):
-    # 24 in production: the token, the officer's roles, the procedure and its components; the dossier with its
+    # 23 in production: the token, the officer's roles, the procedure and its components; the dossier with its
     # applicant (a known ID number: looked up first), fee, document, code, first step, history row and SMS;
     # the pre-aggregated figures (4: the dossier locked with its old state, its snapshot, the sums in one
     # statement, its new state). The test's own transaction turns BEGIN/COMMIT into two savepoint statements.
@@ -52,7 +52,7 @@ def test_counter_intake_through_the_api_stays_within_its_queries(client, w, djan
             "/api/v1/dossiers", INTAKE, content_type="application/json", **headers
         )  # token's first use
         second = {**INTAKE, "applicant": {**INTAKE["applicant"], "id_number": "096200005678"}}
-        with django_assert_max_num_queries(26):
+        with django_assert_max_num_queries(25):
             response = client.post("/api/v1/dossiers", second, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     body = response.json()

@@ -10,13 +10,12 @@ from datetime import UTC, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 import motcua.core.lookups  # noqa: F401 - registers the __in_array lookup used below
 from motcua.catalog.enums import StepUnitMode
-from motcua.catalog.models import ProcedureVersion, ProcessStep
-from motcua.catalog.services import process_for_unit
+from motcua.catalog.models import ProcedureVersion, ProcessDefinition, ProcessStep
 from motcua.core.exceptions import NotFound
 from motcua.core.prepared import lookup_cursor
 from motcua.core.text import fold
@@ -73,11 +72,18 @@ def dossier_clocks(dossiers, *, now: datetime | None = None) -> dict[int, Clock]
 
 # --- process -------------------------------------------------------------------------------------------------
 def dossier_process_steps(dossier: Dossier) -> list[ProcessStep]:
-    """The steps of the process the dossier follows: its competent unit's own process, else the default."""
-    process = process_for_unit(version=dossier.procedure_version, unit_id=dossier.competent_unit_id)
-    if process is None:
-        return []
-    return list(process.steps.select_related("unit").order_by("order"))
+    """The steps of the process the dossier follows: its competent unit's own process, else the default (as
+    catalog.services.process_for_unit chooses), the choice made inside the one statement that reads the steps:
+    every intake and every step forward reads them."""
+    process = (
+        ProcessDefinition.objects.filter(version_id=dossier.procedure_version_id)
+        .filter(Q(handling_unit_id=dossier.competent_unit_id) | Q(handling_unit__isnull=True))
+        .order_by(F("handling_unit_id").asc(nulls_last=True))
+        .values("pk")[:1]
+    )
+    return list(
+        ProcessStep.objects.filter(process_id=Subquery(process)).select_related("unit").order_by("order")
+    )
 
 
 def dossier_step_unit(dossier: Dossier, step: ProcessStep) -> Unit:
