@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from motcua.appointments.enums import AppointmentStatus
 from motcua.appointments.models import Appointment
+from motcua.workcal.calendar import LOCAL_TZ
 from tests.appointments.helpers import guidance, queue_group
 from tests.browser.conftest import needs_chromium
 from tests.factories import PASSWORD, dossier_world
@@ -88,10 +89,12 @@ def test_book_find_and_check_in(live_server, new_page, screenshot, axe):
     axe(other)
     screenshot(other, "appointments-manage")
 
-    # The day of the appointment: the clock cannot move for the live server, so the booking moves to now.
+    # The day of the appointment: the clock cannot move for the live server, so the booking moves to now —
+    # never before today's local midnight: a run at 00:02 (Vietnam time) put it on yesterday (CI, 2026-11-25).
     now = timezone.now()
+    midnight = timezone.localtime(now, LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     Appointment.objects.filter(pk=booking.pk).update(
-        start_at=now - timedelta(minutes=5), end_at=now + timedelta(minutes=25)
+        start_at=max(now - timedelta(minutes=5), midnight), end_at=now + timedelta(minutes=25)
     )
     kiosk = new_page(java_script_enabled=False, viewport={"width": 1024, "height": 768}, has_touch=True)
     kiosk.goto(f"{live_server.url}/dat-lich/H12.99/check-in/")
