@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from motcua.core.exceptions import InvalidTransition, ValidationFailed
@@ -204,6 +205,17 @@ def process_for_unit(*, version: ProcedureVersion, unit_id: int | None) -> Proce
     return None
 
 
+def process_for_unit_id_query(*, version_id: int, unit_id: int | None):
+    """The same choice as `process_for_unit`, as a subquery of the chosen process's id: for reading the steps
+    in one statement (dossiers.selectors.dossier_process_steps)."""
+    return (
+        ProcessDefinition.objects.filter(version_id=version_id)
+        .filter(Q(handling_unit_id=unit_id) | Q(handling_unit__isnull=True))
+        .order_by(F("handling_unit_id").asc(nulls_last=True))
+        .values("pk")[:1]
+    )
+
+
 __all__ = [
     "FeeLine",
     "committed_hours",
@@ -214,5 +226,6 @@ __all__ = [
     "procedure_version_publish",
     "process_budget_problems",
     "process_for_unit",
+    "process_for_unit_id_query",
     "ProcessStep",
 ]
