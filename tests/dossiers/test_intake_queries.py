@@ -42,8 +42,8 @@ def w():
 
 
 def test_counter_intake_through_the_api_stays_within_its_queries(client, w, django_assert_max_num_queries):
-    # 23 in production: the token, the officer's roles, the procedure and its components; the dossier with its
-    # applicant (a known ID number: looked up first), fee, document, code, first step, history row and SMS;
+    # 20 in production: the token, the officer's roles, the procedure and its components; the dossier with its
+    # applicant (one upsert on the ID number), fee, document, code, first step, history row and SMS;
     # the pre-aggregated figures (4: the dossier locked with its old state, its snapshot, the sums in one
     # statement, its new state). The test's own transaction turns BEGIN/COMMIT into two savepoint statements.
     headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=w.receiver)}"}
@@ -52,7 +52,7 @@ def test_counter_intake_through_the_api_stays_within_its_queries(client, w, djan
             "/api/v1/dossiers", INTAKE, content_type="application/json", **headers
         )  # token's first use
         second = {**INTAKE, "applicant": {**INTAKE["applicant"], "id_number": "096200005678"}}
-        with django_assert_max_num_queries(25):
+        with django_assert_max_num_queries(22):
             response = client.post("/api/v1/dossiers", second, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     body = response.json()
@@ -187,3 +187,49 @@ def test_the_fees_and_components_of_a_version_are_read_without_joining_the_catal
     assert list(FeeRule.objects.all()) == sorted(
         FeeRule.objects.all(), key=lambda f: (f.version_id, f.order, f.pk)
     )
+
+
+def test_the_applicant_is_written_in_one_statement_and_keeps_what_was_not_given_and_its_account(w):
+    # One INSERT … ON CONFLICT on the unique ID number instead of a locked read, a savepoint, the INSERT and its
+    # release: a new applicant and a known one alike. An empty answer keeps what is known; an account already
+    # linked stays linked (a second owner does not take the person over).
+    from datetime import date
+
+    from motcua.dossiers.services import ApplicantData, _applicant_upsert
+
+    def applicant_writes(captured):
+        return [q["sql"] for q in captured if "dossiers_applicant" in q["sql"] or "SAVEPOINT" in q["sql"]]
+
+    with time_machine.travel(NOW, tick=False):
+        with CaptureQueriesContext(connection) as new:
+            created = _applicant_upsert(
+                ApplicantData(
+                    name="Lê Văn Tâm",
+                    id_number="096300000001",
+                    phone="0900000001",
+                    address="Xã Tân Thành",
+                    date_of_birth=date(1990, 5, 17),
+                ),
+                owner=w.citizen,
+            )
+        with CaptureQueriesContext(connection) as known:
+            again = _applicant_upsert(
+                ApplicantData(name="Lê Văn Tâm", id_number="096300000001", phone="0900000002"),
+                owner=w.other_citizen,
+            )
+    assert len(applicant_writes(new)) == 1 and len(applicant_writes(known)) == 1
+    assert again.pk == created.pk and Applicant.objects.count() == 1
+    stored = Applicant.objects.get()
+    assert (stored.phone, stored.address, stored.date_of_birth, stored.user_id) == (
+        "0900000002",
+        "Xã Tân Thành",
+        date(1990, 5, 17),
+        w.citizen.pk,
+    )
+    # The returned instance is the stored row, converted as a read would (a date, an aware datetime).
+    assert (again.address, again.date_of_birth, again.user_id) == (
+        "Xã Tân Thành",
+        date(1990, 5, 17),
+        w.citizen.pk,
+    )
+    assert again.updated_at == NOW and again.updated_at.tzinfo is not None
