@@ -22,3 +22,16 @@ class WorkcalConfig(AppConfig):
         post_delete.connect(
             changed, sender=CalendarOverride, weak=False, dispatch_uid="workcal-overrides-delete"
         )
+
+        from motcua.org.models import Unit
+
+        from .selectors import unit_hours_changed
+
+        # A unit's hours are inherited by the units below it: their cached hours go too.
+        def unit_changed(instance, created=False, **kwargs):
+            unit_id = instance.pk
+            unit_hours_changed(unit_id, created=created)
+            transaction.on_commit(lambda: unit_hours_changed(unit_id, created=created))
+
+        post_save.connect(unit_changed, sender=Unit, weak=False, dispatch_uid="workcal-unit-save")
+        post_delete.connect(unit_changed, sender=Unit, weak=False, dispatch_uid="workcal-unit-delete")
