@@ -8,7 +8,8 @@ database and drives it with wrk (Debian: `apt-get install wrk`), which runs as i
 
   ping    GET /api/v1/ping: Django and django-ninja answering {"ok": true} without the database
   lookup  GET /api/v1/public/status/<code>?phone=<4 digits> for codes sampled at random from the database
-  intake  POST /api/v1/dossiers as the demo receiving officers (bearer tokens), distinct applicants;
+  intake  POST /api/v1/dossiers as the demo receiving officers (bearer tokens), distinct applicants with
+          ID numbers (the counter's usual case: the applicant is upserted on it);
           this WRITES dossiers into the database (skip with --no-intake)
 
 For each, the peak: closed-loop runs at rising connection counts (--connections) until throughput stops
@@ -92,9 +93,10 @@ request = function()
   local officer = tokens[((id or 1) + n) % #tokens + 1]
   local body = string.format(
     '{"procedure": "%s", "competent_unit": "%s", "note": "bench", ' ..
-    '"applicant": {"name": "Người nộp tải %s %d %d", "phone": "09%03d%05d"}, ' ..
+    '"applicant": {"name": "Người nộp tải %s %d %d", "phone": "09%03d%05d", "id_number": "%s%02d%06d"}, ' ..
     '"documents": [{"name": "Tờ khai", "paper_kind": "original", "quantity": 1}]}',
-    os.getenv("BENCH_PROCEDURE"), officer[2], os.getenv("BENCH_RUN"), id or 0, n, (id or 0) % 1000, n % 100000)
+    os.getenv("BENCH_PROCEDURE"), officer[2], os.getenv("BENCH_RUN"), id or 0, n, (id or 0) % 1000, n % 100000,
+    os.getenv("BENCH_RUN"), (id or 0) % 100, n % 1000000)
   return wrk.format("POST", "/api/v1/dossiers",
     {["Authorization"] = "Bearer " .. officer[1], ["Content-Type"] = "application/json"}, body)
 end
@@ -223,6 +225,17 @@ def main() -> int:
     parser.add_argument("--no-intake", action="store_true", help="do not write dossiers")
     parser.add_argument("--procedure", default=harness.DEFAULT_PROCEDURE)
     parser.add_argument(
+        "--compare",
+        metavar="SRC",
+        help="side by side: a second server runs the code in SRC (another checkout's src/ folder); the two are "
+        "driven in alternating rounds (--rounds) at --compare-connections, which a drifting host cannot bias",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="alternating rounds per scenario with --compare"
+    )
+    parser.add_argument("--compare-connections", type=int, default=8)
+    parser.add_argument("--scenarios", default="intake", help="with --compare: which of ping,lookup,intake")
+    parser.add_argument(
         "--conn-max-age",
         type=int,
         default=None,
@@ -264,6 +277,8 @@ def main() -> int:
         )
 
         server_env = {} if args.conn_max_age is None else {"MOTCUA_DB_CONN_MAX_AGE": str(args.conn_max_age)}
+        if args.compare:
+            return compare(args, scripts, env, server_env)
         server = harness.Server(workers=args.workers, env=server_env)
         server.start()
         rows = {}
@@ -316,6 +331,83 @@ def main() -> int:
         )
     if "intake" in rows:
         print(f"intake peak: {rows['intake'][0]['rps']:.0f} dossiers/s  (target ≥ 200)")
+    return 0
+
+
+def compare(args, scripts: dict, env: dict, server_env: dict) -> int:
+    """This checkout's code (A) against the code in --compare (B), both servers up at once, driven one at a time
+    in alternating rounds (A B B A A B …): the host's speed drifts by a third within minutes here, more than
+    most changes being judged. Prints each round, then the medians and B ÷ A."""
+    import statistics
+
+    other = Path(args.compare).resolve()
+    if not (other / "motcua" / "__init__.py").is_file():
+        print(f"--compare {other}: not a src/ folder holding the motcua package", file=sys.stderr)
+        return 2
+    servers = {
+        "A": harness.Server(
+            workers=args.workers, env=server_env, log=Path(f"/tmp/motcua-bench-A-{os.getpid()}.log")
+        ),
+        "B": harness.Server(
+            workers=args.workers,
+            env={**server_env, "PYTHONPATH": os.pathsep.join([str(other), str(harness.ROOT / "bench")])},
+            log=Path(f"/tmp/motcua-bench-B-{os.getpid()}.log"),
+        ),
+    }
+    for side, server in servers.items():
+        # What each server will import, asked of the same interpreter with the same environment.
+        where = subprocess.run(
+            [sys.executable, "-c", "import motcua; print(motcua.__file__)"],
+            env={**server.env, "DJANGO_SETTINGS_MODULE": "motcua.settings"},
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        print(f"{side}: {where}", flush=True)
+    results: dict[str, dict[str, list[dict]]] = {}
+    try:
+        for server in servers.values():
+            server.start()
+            for name in ("ping", "lookup"):
+                wrk(server, scripts[name], connections=4, duration=2, env=env)
+        for name in [x.strip() for x in args.scenarios.split(",") if x.strip()]:
+            results[name] = {"A": [], "B": []}
+            # A first round on each, not counted: the first intakes of a worker fill its caches (calendar,
+            # prepared statements), which made the first rounds of a run read 10 % apart between equal servers.
+            for side in ("A", "B"):
+                wrk(servers[side], scripts[name], connections=args.compare_connections, duration=2, env=env)
+            for round_ in range(args.rounds):
+                # ABBA order: a steady drift favours neither side.
+                order = ("A", "B") if round_ % 2 == 0 else ("B", "A")
+                for side in order:
+                    result = wrk(
+                        servers[side],
+                        scripts[name],
+                        connections=args.compare_connections,
+                        duration=args.duration,
+                        env=env,
+                    )
+                    results[name][side].append(result)
+                    print(
+                        f"  {name:<7} round {round_ + 1} {side}: {result['rps']:8.1f} req/s  "
+                        f"p99 {result['p99_us'] / 1000:7.1f} ms  machine CPU {result['cpu_ms']['machine']:.2f} ms"
+                        f"/request  errors {result['errors']}",
+                        flush=True,
+                    )
+    finally:
+        for server in servers.values():
+            server.stop()
+    print()
+    print(
+        "| scenario | A req/s (median) | B req/s (median) | B ÷ A | A / B machine CPU ms per request (median) |"
+    )
+    print("|---|---|---|---|---|")
+    for name, sides in results.items():
+        rps = {side: statistics.median(r["rps"] for r in runs) for side, runs in sides.items()}
+        cpu = {side: statistics.median(r["cpu_ms"]["machine"] for r in runs) for side, runs in sides.items()}
+        print(
+            f"| {name} | {rps['A']:.1f} | {rps['B']:.1f} | {rps['B'] / rps['A']:.2f} | "
+            f"{cpu['A']:.2f} / {cpu['B']:.2f} |"
+        )
     return 0
 
 
