@@ -4,9 +4,13 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from motcua.catalog.content import published_content_forget
+
     cache.clear()
+    published_content_forget()
     yield
     cache.clear()
+    published_content_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from motcua.catalog.enums import StepUnitMode
 from motcua.catalog.services import process_for_unit
 from motcua.core.exceptions import InvalidTransition
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_process_steps
 from motcua.dossiers.services import dossier_intake
 from motcua.org.enums import Role
@@ -54,11 +55,16 @@ def test_a_unit_with_its_own_process_follows_it_and_another_the_default(w):
     assert default.current_step.name == "Tiếp nhận hồ sơ"
     for dossier in (own, default):
         chosen = process_for_unit(version=w.version, unit_id=dossier.competent_unit_id)
+        # Read from the database (one statement) when the caller has not loaded the version …
+        unloaded = Dossier.objects.get(pk=dossier.pk)
         with CaptureQueriesContext(connection) as queries:
-            steps = dossier_process_steps(dossier)
-            [s.unit for s in steps if s.unit_id]  # the units come with the steps: no read each
+            steps = dossier_process_steps(unloaded)
         assert [s.pk for s in steps] == [s.pk for s in chosen.steps.order_by("order")]
         assert len(queries.captured_queries) == 1
+        # … and kept for the published version once the intake read them: no statement.
+        with CaptureQueriesContext(connection) as queries:
+            kept = dossier_process_steps(dossier)
+        assert [s.pk for s in kept] == [s.pk for s in steps] and not queries.captured_queries
 
 
 def test_an_own_process_without_steps_is_not_replaced_by_the_default(w):

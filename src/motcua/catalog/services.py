@@ -183,8 +183,10 @@ def fee_compute(
     is_exempt: bool = False,
 ) -> tuple[int, list[FeeLine]]:
     """The fee of a dossier under `version`; an exempt applicant pays nothing (lines still listed)."""
+    from .content import version_fees  # it reads processes through this module
+
     lines = []
-    for rule in version.fees.all():
+    for rule in version_fees(version):
         if rule.is_optional and not include_optional:
             continue
         amount = 0 if is_exempt else fee_rule_amount(rule, pages=pages, units=units, copies=copies)

@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 import motcua.core.lookups  # noqa: F401 - registers the __in_array lookup used below
+from motcua.catalog.content import version_steps
 from motcua.catalog.enums import StepUnitMode
 from motcua.catalog.models import ProcedureVersion, ProcessStep
-from motcua.catalog.services import process_for_unit_id_query
 from motcua.core.exceptions import NotFound
 from motcua.core.prepared import lookup_cursor
 from motcua.core.text import fold
@@ -73,14 +73,14 @@ def dossier_clocks(dossiers, *, now: datetime | None = None) -> dict[int, Clock]
 
 # --- process -------------------------------------------------------------------------------------------------
 def dossier_process_steps(dossier: Dossier) -> list[ProcessStep]:
-    """The steps of the process the dossier follows: its competent unit's own process, else the default (as
-    catalog.services.process_for_unit chooses), the choice made inside the one statement that reads the steps:
-    every intake and every step forward reads them."""
-    process = process_for_unit_id_query(
-        version_id=dossier.procedure_version_id, unit_id=dossier.competent_unit_id
-    )
-    return list(
-        ProcessStep.objects.filter(process_id=Subquery(process)).select_related("unit").order_by("order")
+    """The steps of the process the dossier follows: its competent unit's own process, else the default
+    (catalog.content.version_steps). Every intake and every step forward reads them: kept per process once the
+    version is published, when the caller loaded the dossier's version."""
+    loaded = Dossier.procedure_version.is_cached(dossier)
+    return version_steps(
+        dossier.procedure_version_id,
+        dossier.competent_unit_id,
+        version=dossier.procedure_version if loaded else None,
     )
 
 

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from motcua.catalog.content import version_unit_ids
 from motcua.catalog.enums import StepUnitMode, TimeUnit, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import fee_compute
@@ -201,7 +202,7 @@ def _applicant_upsert_by_id_number(id_number: str, given: dict) -> Applicant:
     return stored
 
 
-def _validate_intake(data: IntakeData, *, competent_units: list[Unit] | None = None) -> dict[str, str]:
+def _validate_intake(data: IntakeData) -> dict[str, str]:
     errors: dict[str, str] = {}
     version = data.procedure_version
     if version.status != VersionStatus.IN_FORCE:
@@ -226,11 +227,7 @@ def _validate_intake(data: IntakeData, *, competent_units: list[Unit] | None = N
         errors["channel"] = "Hình thức nộp không hợp lệ."
     if data.return_mode not in ReturnMode.values:
         errors["return_mode"] = "Hình thức nhận kết quả không hợp lệ."
-    competent_ids = (
-        {unit.id for unit in competent_units}
-        if competent_units is not None
-        else set(version.competent_units.values_list("id", flat=True))
-    )
+    competent_ids, receiving_ids = version_unit_ids(version)
     if data.competent_unit is not None and competent_ids and data.competent_unit.id not in competent_ids:
         errors["competent_unit"] = "Cơ quan này không có thẩm quyền giải quyết thủ tục đã chọn."
     if (
@@ -239,21 +236,18 @@ def _validate_intake(data: IntakeData, *, competent_units: list[Unit] | None = N
         and data.receiving_unit.parent_id not in competent_ids
     ):
         errors["competent_unit"] = "Chọn cơ quan có thẩm quyền giải quyết."
-    receiving_ids = set(version.receiving_units.values_list("id", flat=True))
     if receiving_ids and data.receiving_unit.id not in receiving_ids:
         errors["receiving_unit"] = "Đơn vị này không tiếp nhận thủ tục đã chọn."
     return errors
 
 
-def _default_competent_unit(
-    version: ProcedureVersion, receiving_unit: Unit, *, competent_units: list[Unit] | None = None
-) -> Unit:
-    """A commune centre receives for its own commune unless told otherwise: one keystroke fewer at the counter."""
-    competent = competent_units if competent_units is not None else list(version.competent_units.all())
-    for unit in competent:
-        if unit.pk == receiving_unit.parent_id:
-            return unit
-    return competent[0] if competent else receiving_unit
+def _default_competent_unit(version: ProcedureVersion, receiving_unit: Unit) -> Unit:
+    """A commune centre receives for its own commune unless told otherwise: one keystroke fewer at the counter.
+    Else the first competent unit, else the receiving unit itself."""
+    competent_ids, _receiving = version_unit_ids(version)
+    if receiving_unit.parent_id is not None and receiving_unit.parent_id in competent_ids:
+        return receiving_unit.parent
+    return Unit.objects.get(pk=competent_ids[0]) if competent_ids else receiving_unit
 
 
 @transaction.atomic
@@ -266,15 +260,11 @@ def dossier_create(*, data: IntakeData, actor, owner=None) -> Dossier:
 def _dossier_create(*, data: IntakeData, actor, owner=None, insert: bool = True) -> Dossier:
     """`insert=False` (PostgreSQL only): the dossier's id is drawn from its sequence and the row is left to the
     caller's one INSERT; its documents reference it already (foreign keys are checked at commit)."""
-    # The competent units are read once, for the check and for the default.
-    competent_units = list(data.procedure_version.competent_units.all())
-    errors = _validate_intake(data, competent_units=competent_units)
+    errors = _validate_intake(data)
     if errors:
         raise ValidationFailed("Hồ sơ chưa hợp lệ, vui lòng kiểm tra lại.", details=errors)
     version = data.procedure_version
-    competent = data.competent_unit or _default_competent_unit(
-        version, data.receiving_unit, competent_units=competent_units
-    )
+    competent = data.competent_unit or _default_competent_unit(version, data.receiving_unit)
     applicant = _applicant_upsert(data.applicant, owner=owner)
     fee, _lines = fee_compute(
         version=version, pages=max(data.pages, 1), copies=data.sets, is_exempt=data.is_fee_exempt

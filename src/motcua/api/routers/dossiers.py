@@ -10,6 +10,7 @@ from pydantic import Field
 from motcua.api.auth import staff_or_token
 from motcua.api.schemas import ErrorOut
 from motcua.backoffice.uploads import upload_check, upload_normalise
+from motcua.catalog.content import version_components
 from motcua.catalog.selectors import procedure_get_by_code
 from motcua.core.exceptions import NotFound, NotPermitted, ValidationFailed
 from motcua.core.ratelimit import client_ip, rate_limit_hit
@@ -269,7 +270,7 @@ def dossier_create(request, payload: DossierIn):
     if documents is None:
         documents = [
             DocumentIn(name=c.name, paper_kind=c.paper_kind, quantity=c.quantity)
-            for c in version.components.all()
+            for c in version_components(version)
             if c.is_required
         ]
     data = services.IntakeData(
