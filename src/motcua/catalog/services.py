@@ -183,7 +183,7 @@ def fee_compute(
     is_exempt: bool = False,
 ) -> tuple[int, list[FeeLine]]:
     """The fee of a dossier under `version`; an exempt applicant pays nothing (lines still listed)."""
-    from .content import version_fees  # it reads processes through this module
+    from .content import version_fees  # content imports this module
 
     lines = []
     for rule in version_fees(version):
