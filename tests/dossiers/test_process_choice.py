@@ -70,3 +70,21 @@ def test_a_unit_with_its_own_process_follows_it_and_another_the_default(w):
 def test_an_own_process_without_steps_is_not_replaced_by_the_default(w):
     with time_machine.travel(NOW, tick=False), pytest.raises(InvalidTransition, match="chưa có quy trình"):
         dossier_intake(data=intake_data(w, competent_unit=w.justice), actor=w.receiver)
+
+
+def test_a_steps_unit_id_is_the_unit_of_the_step_without_reading_it(w):
+    # Pages over many dossiers (the at-risk list) take the id; the steps come without their units.
+    from motcua.dossiers.selectors import dossier_step_unit, dossier_step_unit_id
+
+    with time_machine.travel(NOW, tick=False):
+        dossier = dossier_intake(data=intake_data(w), actor=w.receiver)
+    steps = dossier_process_steps(dossier)
+    assert {s.unit_mode for s in steps} == {
+        StepUnitMode.RECEIVING,
+        StepUnitMode.COMPETENT,
+        StepUnitMode.FIXED,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        ids = [dossier_step_unit_id(dossier, s) for s in steps]
+    assert not queries.captured_queries
+    assert ids == [dossier_step_unit(dossier, s).pk for s in steps]

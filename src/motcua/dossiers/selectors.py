@@ -92,6 +92,16 @@ def dossier_step_unit(dossier: Dossier, step: ProcessStep) -> Unit:
     return dossier.competent_unit
 
 
+def dossier_step_unit_id(dossier: Dossier, step: ProcessStep) -> int | None:
+    """`dossier_step_unit`'s id without loading the unit: for pages over many dossiers (the steps come
+    without their units: catalog.content)."""
+    if step.unit_mode == StepUnitMode.RECEIVING:
+        return dossier.receiving_unit_id
+    if step.unit_mode == StepUnitMode.FIXED:
+        return step.unit_id
+    return dossier.competent_unit_id
+
+
 def is_return_step(step: ProcessStep) -> bool:
     """The last step at the centre: handing the result back."""
     return step.role == Role.RECEIVING_OFFICER and step.unit_mode == StepUnitMode.RECEIVING

@@ -23,7 +23,7 @@ from motcua.dossiers.selectors import (
     dossier_clock,
     dossier_process_steps,
     dossier_queryset_for_staff,
-    dossier_step_unit,
+    dossier_step_unit_id,
     is_return_step,
 )
 from motcua.org.models import Unit
@@ -382,7 +382,7 @@ def at_risk_dossiers(
             name, step_unit, assignee, is_current = current.name, current.unit, current.assignee, True
         elif after:
             nxt = after[0]
-            name, step_unit = nxt.name, calendars.units[dossier_step_unit(dossier, nxt).pk]
+            name, step_unit = nxt.name, calendars.units[dossier_step_unit_id(dossier, nxt)]
             assignee, is_current = None, False
         else:
             continue
