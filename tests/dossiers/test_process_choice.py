@@ -77,7 +77,7 @@ def test_a_steps_unit_id_is_the_unit_of_the_step_without_reading_it(w):
     from motcua.dossiers.selectors import dossier_step_unit, dossier_step_unit_id
 
     with time_machine.travel(NOW, tick=False):
-        dossier = dossier_intake(data=intake_data(w), actor=w.receiver)
+        dossier = dossier_intake(data=intake_data(w, competent_unit=w.construction), actor=w.receiver)
     steps = dossier_process_steps(dossier)
     assert {s.unit_mode for s in steps} == {
         StepUnitMode.RECEIVING,
