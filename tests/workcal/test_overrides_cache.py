@@ -56,3 +56,14 @@ def test_a_units_inherited_hours_are_read_once_and_follow_an_edit_of_any_ancesto
     centre.morning_start, centre.morning_end = time(6, 30), time(10, 30)
     centre.save()
     assert calendar_for_unit(Unit.objects.get(pk=centre.pk)).periods[0] == (time(6, 30), time(10, 30))
+
+
+def test_an_unsaved_unit_gets_its_own_hours_not_another_ones():
+    from datetime import time
+
+    from motcua.org.models import Unit
+
+    early = Unit(morning_start=time(6, 0), morning_end=time(10, 0))
+    late = Unit(morning_start=time(9, 0), morning_end=time(12, 0))
+    assert calendar_for_unit(early).periods[0] == (time(6, 0), time(10, 0))
+    assert calendar_for_unit(late).periods[0] == (time(9, 0), time(12, 0))

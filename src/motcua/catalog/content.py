@@ -3,8 +3,8 @@
 Only a draft version is editable: the admin refuses changes to a published one (DraftOnlyMixin,
 VersionChildInline), the catalogue import replaces drafts only, and a change of procedure means a new draft
 version. So the units, fees and process steps of a version that is no longer a draft never change, and every
-counter intake and step forward read them again: four or five SELECTs per intake (issue #7). A draft is always read
-from the database.
+counter intake and step forward read them again: four or five SELECTs per intake (issue #7). A draft is always
+read from the database.
 
 What is kept is the version's own rows (fee rules, process steps) and unit ids, never Unit rows: a unit's name
 or hours can change at any time. Callers get copies, so nothing they set on a row (a loaded relation) reaches

@@ -190,8 +190,8 @@ def _applicant_upsert_by_id_number(id_number: str, given: dict) -> Applicant:
             updates.append(f"{column} = COALESCE({table}.{column}, EXCLUDED.{column})")
         elif model_field.name in given or model_field.name == "updated_at":
             updates.append(f"{column} = EXCLUDED.{column}")
-    # The conflict target repeats the partial unique index's predicate word for word (applicant_unique_id_number):
-    # SQLite matches it literally. raw() turns the returned row into an Applicant through the fields' own
+    # The conflict target repeats the partial unique index's predicate (applicant_unique_id_number) word for
+    # word: SQLite matches it literally. raw() turns the returned row into an Applicant through the fields' own
     # converters (dates on SQLite).
     sql = (
         f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "

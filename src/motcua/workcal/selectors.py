@@ -34,6 +34,8 @@ def _calendar_data(unit) -> tuple[dict, tuple | None]:
     parent's: resolving them walked up the tree one SELECT per level at every deadline (two per counter intake
     for a commune centre on the default hours). A save or delete of a unit clears its subtree's entries
     (apps.py)."""
+    if unit is not None and unit.pk is None:  # not saved (a preview): nothing to key its hours by
+        return _calendar_data(None)[0], unit.office_periods()
     keys = [OVERRIDES_CACHE_KEY] if unit is None else [OVERRIDES_CACHE_KEY, _periods_key(unit.pk)]
     found = cache.get_many(keys)
     overrides = found.get(OVERRIDES_CACHE_KEY)
