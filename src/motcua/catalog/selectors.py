@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from motcua.core.exceptions import NotFound
+from motcua.core.prepared import CompiledQuery
 from motcua.core.text import fold
 
 from .enums import VersionStatus
@@ -39,14 +40,20 @@ def procedure_version_search(
     return qs.order_by("field__name", "procedure__national_code")
 
 
-def procedure_get_by_code(*, code: str) -> Procedure:
-    """By national code (`1.001193`) or local code (`1.001193.000.00.00.H12`)."""
-    procedure = (
+# Read on every intake: compiled once.
+_procedure_by_code = CompiledQuery(
+    lambda code: (
         Procedure.objects.filter(Q(local_code=code) | Q(national_code=code))
         .select_related("current_version__field")
-        .order_by("id")
-        .first()
-    )
+        .order_by("id")[:1]
+    ),
+    "\x00procedure-code",
+)
+
+
+def procedure_get_by_code(*, code: str) -> Procedure:
+    """By national code (`1.001193`) or local code (`1.001193.000.00.00.H12`)."""
+    procedure = next(iter(_procedure_by_code(code)), None)
     if procedure is None or procedure.current_version is None:
         raise NotFound(f"Không tìm thấy thủ tục hành chính có mã “{code}”.")
     # The version belongs to this procedure: known without a read (a new dossier's answer names its code).

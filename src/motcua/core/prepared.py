@@ -9,7 +9,7 @@ connection runs a third time; this cursor prepares its statement from the first 
 import functools
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
 @functools.cache
@@ -38,3 +38,73 @@ def lookup_cursor():
     connection.ensure_connection()
     with connection.wrap_database_errors:
         return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+
+
+# --- queries compiled once -----------------------------------------------------------------------------------
+class CompiledQuery:
+    """One queryset shape compiled to SQL once per database connection, then run with new values. For the reads
+    every API call or counter intake makes (token, roles, procedure, unit by code): Django's building and compiling
+    such a query cost the worker more CPU than PostgreSQL spent answering it (docs/performance.md, issue #7).
+    The rows become model instances, `select_related` ones included, as the queryset's own would, through the
+    compiler that wrote the SQL (its converters apply).
+
+    `build(*placeholders)` returns the queryset; each placeholder must reach the SQL parameters unchanged (a
+    `str` or `int` compared with `=`: no `LIKE`, no date), so that its places can be found and refilled. The values
+    given later must be of the same kinds: they go to the database as they are."""
+
+    def __init__(self, build, *placeholders: str | int):
+        self._build = build
+        self._placeholders = placeholders
+
+    def _compiled(self, connection):
+        # Kept on the connection's wrapper (one per thread), not on the module-level proxy all threads share.
+        store = connection.__dict__.setdefault("_motcua_compiled", {})
+        compiled = store.get(self)
+        if compiled is not None:
+            return compiled
+        queryset = self._build(*self._placeholders)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        slots = [
+            (position, index)
+            for position, value in enumerate(params)
+            for index, placeholder in enumerate(self._placeholders)
+            if type(value) is type(placeholder) and value == placeholder
+        ]
+        if {index for _position, index in slots} != set(range(len(self._placeholders))):
+            raise ValueError(f"placeholder not found among the parameters of {sql}")
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        from django.db.models.query import get_related_populators  # noqa: PLC0415 - Django internals
+
+        compiled = store[self] = (
+            compiler,
+            sql,
+            list(params),
+            slots,
+            klass_info["model"],
+            [column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
+            (fields[0], fields[-1] + 1),
+            get_related_populators(klass_info, select, connection.alias),
+        )
+        return compiled
+
+    def __call__(self, *values: str | int) -> list:
+        for value in values:
+            if not isinstance(value, (str, int)):
+                raise TypeError(f"a compiled query takes str or int values, not {type(value).__name__}")
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiler, sql, params, slots, model, init_list, (start, end), populators = self._compiled(connection)
+        params = params.copy()
+        for position, index in slots:
+            params[position] = values[index]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        found = []
+        for row in compiler.results_iter(results=[rows]) if rows else ():
+            instance = model.from_db(connection.alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found

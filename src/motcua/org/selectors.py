@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from motcua.core.exceptions import NotFound
+from motcua.core.prepared import CompiledQuery
 
 from .enums import SUBTREE_ROLES, Role
 from .models import StaffRole, Unit
@@ -35,8 +36,12 @@ def unit_subtree_ids(
     return seen
 
 
+# Read on every counter intake (receiving and competent unit): compiled once.
+_unit_by_code = CompiledQuery(lambda code: Unit.objects.filter(agency_code=code)[:1], "\x00agency-code")
+
+
 def unit_get_by_code(*, agency_code: str) -> Unit:
-    unit = Unit.objects.filter(agency_code=agency_code).first()
+    unit = next(iter(_unit_by_code(agency_code)), None)
     if unit is None:
         raise NotFound(f"Không tìm thấy đơn vị có mã định danh “{agency_code}”.")
     return unit
@@ -55,12 +60,18 @@ def unit_list(
     return qs
 
 
+# Read on every staff request: compiled once.
+_roles_of_user = CompiledQuery(
+    lambda user_id: StaffRole.objects.filter(user_id=user_id).select_related("unit"), -0x6D6F7463
+)
+
+
 def user_roles(user) -> list[StaffRole]:
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_motcua_roles", None)
     if cached is None:
-        cached = list(StaffRole.objects.filter(user=user).select_related("unit"))
+        cached = _roles_of_user(user.pk)
         user._motcua_roles = cached
     return cached
 

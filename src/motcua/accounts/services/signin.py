@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from motcua.core.exceptions import NotPermitted, RateLimited
+from motcua.core.prepared import CompiledQuery
 from motcua.core.ratelimit import rate_limit_hit, rate_limit_reached
 
 from ..exceptions import AccountLocked
@@ -47,6 +48,12 @@ def api_token_issue_for_credentials(*, username: str, password: str, ip: str = "
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
+# Every API call reads its token: compiled once. Expiry and the account's state are checked on the row read.
+_token_by_hash = CompiledQuery(
+    lambda token_hash: ApiToken.objects.select_related("user").filter(token_hash=token_hash)[:1],
+    "\x00token-hash",
+)
+
 
 def api_token_user(*, raw: str, ip: str = "") -> User | None:
     """The token's user. MOTCUA_API_TOKEN_FAILURES_PER_IP unknown or expired tokens from one client address
@@ -58,12 +65,9 @@ def api_token_user(*, raw: str, ip: str = "") -> User | None:
         raise RateLimited(
             "Quá nhiều lần xác thực không thành công từ địa chỉ này. Vui lòng thử lại sau 15 phút."
         )
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=ApiToken.hash(raw), expires_at__gt=timezone.now(), user__is_active=True)
-        .first()
-    )
-    if token is None:
+    now = timezone.now()
+    token = next(iter(_token_by_hash(ApiToken.hash(raw))), None)
+    if token is None or token.expires_at <= now or not token.user.is_active:
         if ip:
             rate_limit_hit(
                 scope="token-fail",
@@ -72,7 +76,6 @@ def api_token_user(*, raw: str, ip: str = "") -> User | None:
                 window_seconds=900,
             )
         return None
-    now = timezone.now()
     # "Last used" to the minute is enough to spot a stale or stolen token; an UPDATE on every API call is not.
     if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
