@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.accounts.services import api_token_issue
 from motcua.core.exceptions import InvalidTransition
-from motcua.dossiers.enums import Status
+from motcua.dossiers.enums import Action, Status
 from motcua.dossiers.models import Applicant, Dossier, DossierCodeSequence, DossierDocument, DossierEvent
-from motcua.dossiers.services import DocumentData, dossier_intake
+from motcua.dossiers.services import DocumentData, dossier_intake, dossier_transition
 from motcua.reports.figures import figures_differences
 from motcua.workcal.calendar import LOCAL_TZ
 from tests.factories import dossier_world, intake_data
@@ -42,18 +42,18 @@ def w():
 
 
 def test_counter_intake_through_the_api_stays_within_its_queries(client, w, django_assert_max_num_queries):
-    # 16 in production: the token, the officer's roles, the procedure, the competent unit; the dossier with its
+    # 15 in production: the token, the officer's roles, the procedure, the competent unit; the dossier with its
     # applicant (one upsert on the ID number), document, code, first step, history row and SMS (the version's
     # components, units, fees and steps were kept from the first intake: catalog.content);
-    # the pre-aggregated figures (4: the dossier locked with its old state, its snapshot, the sums in one
-    # statement, its new state). The test's own transaction turns BEGIN/COMMIT into two savepoint statements.
+    # the pre-aggregated figures (3: its snapshot, the sums in one statement, its state; a new dossier has no old
+    # state to lock and read). The test's own transaction turns BEGIN/COMMIT into two savepoint statements.
     headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(user=w.receiver)}"}
     with time_machine.travel(NOW, tick=False):
         client.post(
             "/api/v1/dossiers", INTAKE, content_type="application/json", **headers
         )  # token's first use
         second = {**INTAKE, "applicant": {**INTAKE["applicant"], "id_number": "096200005678"}}
-        with django_assert_max_num_queries(18):
+        with django_assert_max_num_queries(17):
             response = client.post("/api/v1/dossiers", second, content_type="application/json", **headers)
     assert response.status_code == 201, response.content
     body = response.json()
@@ -156,6 +156,23 @@ def test_the_figures_of_an_intake_cost_one_statement_for_the_sums_and_none_for_p
     sums = [s for s in statements if s.startswith('INSERT INTO "reports_figuredelta"')]
     assert len(sums) == 1 and sums[0].count("), (") >= 3, sums
     with time_machine.travel(NOW, tick=False):
+        assert figures_differences() == []
+
+
+def test_a_new_dossiers_figures_lock_and_read_no_kept_state_a_known_ones_do(w):
+    def state_reads(statements):
+        return [s for s in statements if s.startswith("SELECT") and "reports_figurestate" in s]
+
+    with time_machine.travel(NOW, tick=False), CaptureQueriesContext(connection) as queries:
+        dossier = dossier_intake(data=intake_data(w), actor=w.receiver)
+    assert state_reads([q["sql"] for q in queries.captured_queries]) == []
+    with time_machine.travel(NOW, tick=False):
+        assert figures_differences() == []
+    later = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)
+    with time_machine.travel(later, tick=False), CaptureQueriesContext(connection) as queries:
+        dossier_transition(dossier=dossier, action=Action.TRANSFER, actor=w.receiver)
+    assert len(state_reads([q["sql"] for q in queries.captured_queries])) == 1  # its state, locked, taken back
+    with time_machine.travel(later, tick=False):
         assert figures_differences() == []
 
 

@@ -2,7 +2,9 @@
 brought up to date once, at the end of the service and inside its transaction, instead of once per saved row.
 
 Signal handlers call `dossier_changed`; a service wraps its work in `dossier_change_batch()`. Outside a
-batch, the listeners run at once (an administrator's edit in the admin, a rating, a payment callback)."""
+batch, the listeners run at once (an administrator's edit in the admin, a rating, a payment callback).
+A service that inserts a dossier says so (`dossier_created`): the listeners learn which of the changed dossiers
+no other transaction can see yet, and of which nothing can have been kept before (nothing to lock or take back)."""
 
 from __future__ import annotations
 
@@ -11,20 +13,30 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 _state = threading.local()
-_listeners: list[Callable[[list[int]], None]] = []
+# listener(changed ids, the ids among them inserted in this batch)
+Listener = Callable[[list[int], frozenset[int]], None]
+_listeners: list[Listener] = []
 
 
-def on_dossiers_changed(listener: Callable[[list[int]], None]) -> None:
+def on_dossiers_changed(listener: Listener) -> None:
     if listener not in _listeners:
         _listeners.append(listener)
 
 
-def _notify(ids: Iterable[int]) -> None:
+def _notify(ids: Iterable[int], created: frozenset[int] = frozenset()) -> None:
     ids = sorted({i for i in ids if i})
     if not ids:
         return
     for listener in _listeners:
-        listener(ids)
+        listener(ids, created)
+
+
+def dossier_created(dossier_id: int) -> None:
+    """Inside a batch: this dossier is inserted in the batch's transaction (its id already drawn). Outside
+    a batch it changes nothing: the listeners then treat the dossier as any other."""
+    created = getattr(_state, "created", None)
+    if created is not None:
+        created.add(dossier_id)
 
 
 def dossier_changed(dossier_id: int | None) -> None:
@@ -42,11 +54,11 @@ def dossier_change_batch() -> Iterator[None]:
     if getattr(_state, "pending", None) is not None:
         yield
         return
-    _state.pending = set()
+    _state.pending, _state.created = set(), set()
     try:
         yield
-        pending = _state.pending
+        pending, created = _state.pending, frozenset(_state.created)
     finally:
-        _state.pending = None
+        _state.pending = _state.created = None
     # Listeners may save rows whose signals report the same dossiers again: those run at once, harmlessly.
-    _notify(pending)
+    _notify(pending, created & pending)

@@ -18,7 +18,7 @@ from motcua.catalog.content import version_unit_ids
 from motcua.catalog.enums import StepUnitMode, TimeUnit, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import fee_compute
-from motcua.core.batching import dossier_change_batch, dossier_changed
+from motcua.core.batching import dossier_change_batch, dossier_changed, dossier_created
 from motcua.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from motcua.core.text import fold
 from motcua.org.enums import Role
@@ -305,6 +305,7 @@ def _dossier_create(*, data: IntakeData, actor, owner=None, insert: bool = True)
         dossier.save(force_insert=True)
     else:
         dossier.pk = _dossier_id_draw()
+    dossier_created(dossier.pk)
     dossier_documents_add(dossier=dossier, documents=data.documents, actor=actor, is_new=True)
     return dossier
 
