@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, router
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,8 +22,9 @@ from tests.factories import StaffRoleFactory, UnitFactory, UserFactory, publishe
 
 pytestmark = pytest.mark.django_db
 
-by_code = CompiledQuery(lambda code: Unit.objects.filter(agency_code=code).order_by("pk"), "\x00code")
+by_code = CompiledQuery(Unit, lambda code: Unit.objects.filter(agency_code=code).order_by("pk"), "\x00code")
 roles_with_unit = CompiledQuery(
+    StaffRole,
     lambda user_id: StaffRole.objects.filter(user_id=user_id).select_related("unit__parent").order_by("pk"),
     -12345,
 )
@@ -61,7 +62,7 @@ def test_instances_are_the_querysets_own_with_related_rows_loaded():
 
 
 def test_a_placeholder_that_does_not_reach_the_parameters_unchanged_is_refused():
-    contains = CompiledQuery(lambda text: Unit.objects.filter(name__icontains=text), "\x00text")
+    contains = CompiledQuery(Unit, lambda text: Unit.objects.filter(name__icontains=text), "\x00text")
     with pytest.raises(ValueError, match="placeholder"):
         contains("Sở")
     with pytest.raises(TypeError):
@@ -107,3 +108,10 @@ def test_an_expired_token_or_a_disabled_account_is_not_signed_in():
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert api_token_user(raw=raw) is None
+
+
+def test_the_read_goes_where_the_router_sends_the_models_reads():
+    unit = UnitFactory(agency_code="H12.91")
+    with mock.patch.object(router, "db_for_read", return_value="default") as route:
+        assert [u.pk for u in by_code("H12.91")] == [unit.pk]
+    route.assert_called_once_with(Unit)

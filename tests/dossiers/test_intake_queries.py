@@ -171,7 +171,9 @@ def test_a_new_dossiers_figures_lock_and_read_no_kept_state_a_known_ones_do(w):
     later = datetime(2026, 3, 2, 9, 0, tzinfo=LOCAL_TZ)
     with time_machine.travel(later, tick=False), CaptureQueriesContext(connection) as queries:
         dossier_transition(dossier=dossier, action=Action.TRANSFER, actor=w.receiver)
-    assert len(state_reads([q["sql"] for q in queries.captured_queries])) == 1  # its state, locked, taken back
+    assert (
+        len(state_reads([q["sql"] for q in queries.captured_queries])) == 1
+    )  # its state, locked, taken back
     with time_machine.travel(later, tick=False):
         assert figures_differences() == []
 

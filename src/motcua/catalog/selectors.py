@@ -42,6 +42,7 @@ def procedure_version_search(
 
 # Read on every intake: compiled once.
 _procedure_by_code = CompiledQuery(
+    Procedure,
     lambda code: (
         Procedure.objects.filter(Q(local_code=code) | Q(national_code=code))
         .select_related("current_version__field")

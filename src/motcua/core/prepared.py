@@ -9,7 +9,7 @@ connection runs a third time; this cursor prepares its statement from the first 
 import functools
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection, connections, router
 
 
 @functools.cache
@@ -52,7 +52,8 @@ class CompiledQuery:
     `str` or `int` compared with `=`: no `LIKE`, no date), so that its places can be found and refilled. The values
     given later must be of the same kinds: they go to the database as they are."""
 
-    def __init__(self, build, *placeholders: str | int):
+    def __init__(self, model, build, *placeholders: str | int):
+        self._model = model  # for the database router: the read goes where the queryset's would
         self._build = build
         self._placeholders = placeholders
 
@@ -93,7 +94,7 @@ class CompiledQuery:
         for value in values:
             if not isinstance(value, (str, int)):
                 raise TypeError(f"a compiled query takes str or int values, not {type(value).__name__}")
-        connection = connections[DEFAULT_DB_ALIAS]
+        connection = connections[router.db_for_read(self._model)]
         compiler, sql, params, slots, model, init_list, (start, end), populators = self._compiled(connection)
         params = params.copy()
         for position, index in slots:

@@ -37,7 +37,7 @@ def unit_subtree_ids(
 
 
 # Read on every counter intake (receiving and competent unit): compiled once.
-_unit_by_code = CompiledQuery(lambda code: Unit.objects.filter(agency_code=code)[:1], "\x00agency-code")
+_unit_by_code = CompiledQuery(Unit, lambda code: Unit.objects.filter(agency_code=code)[:1], "\x00agency-code")
 
 
 def unit_get_by_code(*, agency_code: str) -> Unit:
@@ -62,7 +62,7 @@ def unit_list(
 
 # Read on every staff request: compiled once.
 _roles_of_user = CompiledQuery(
-    lambda user_id: StaffRole.objects.filter(user_id=user_id).select_related("unit"), -0x6D6F7463
+    StaffRole, lambda user_id: StaffRole.objects.filter(user_id=user_id).select_related("unit"), -0x6D6F7463
 )
 
 

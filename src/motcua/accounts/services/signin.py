@@ -50,6 +50,7 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 # Every API call reads its token: compiled once. Expiry and the account's state are checked on the row read.
 _token_by_hash = CompiledQuery(
+    ApiToken,
     lambda token_hash: ApiToken.objects.select_related("user").filter(token_hash=token_hash)[:1],
     "\x00token-hash",
 )
