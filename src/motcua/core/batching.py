@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from django.db import connection
+
 _state = threading.local()
 # listener(changed ids, the ids among them inserted in this batch)
 Listener = Callable[[list[int], frozenset[int]], None]
@@ -54,10 +56,13 @@ def dossier_change_batch() -> Iterator[None]:
     if getattr(_state, "pending", None) is not None:
         yield
         return
-    _state.pending, _state.created = set(), set()
+    # Only a batch inside a transaction flushes before its inserts commit; one outside it would report them after
+    # an inner transaction had made them visible to everyone: it reports none as created.
+    _state.pending = set()
+    _state.created = set() if connection.in_atomic_block else None
     try:
         yield
-        pending, created = _state.pending, frozenset(_state.created)
+        pending, created = _state.pending, frozenset(_state.created or ())
     finally:
         _state.pending = _state.created = None
     # Listeners may save rows whose signals report the same dossiers again: those run at once, harmlessly.
