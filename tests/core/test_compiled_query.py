@@ -1,7 +1,7 @@
 """`CompiledQuery`: a queryset shape compiled once per connection, run with new values; and the reads that use
 it (token, roles, procedure and unit by code) answer as the ORM did."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from unittest import mock
 
 import pytest
@@ -115,3 +115,12 @@ def test_the_read_goes_where_the_router_sends_the_models_reads():
     with mock.patch.object(router, "db_for_read", return_value="default") as route:
         assert [u.pk for u in by_code("H12.91")] == [unit.pk]
     route.assert_called_once_with(Unit)
+
+
+def test_a_values_list_gives_its_rows_with_the_fields_converters_applied():
+    hours = CompiledQuery(
+        Unit, lambda code: Unit.objects.filter(agency_code=code).values_list("pk", "morning_start"), "\x00c"
+    )
+    unit = UnitFactory(agency_code="H12.93", morning_start=time(7, 30))
+    assert hours.rows("H12.93") == [(unit.pk, time(7, 30))]  # a time, also where SQLite keeps text
+    assert hours.rows("H12.94") == []

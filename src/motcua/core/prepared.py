@@ -75,33 +75,38 @@ class CompiledQuery:
         if {index for _position, index in slots} != set(range(len(self._placeholders))):
             raise ValueError(f"placeholder not found among the parameters of {sql}")
         klass_info, select = compiler.klass_info, compiler.select
-        fields = klass_info["select_fields"]
-        from django.db.models.query import get_related_populators  # noqa: PLC0415 - Django internals
+        instances = None  # a values_list queryset gives rows, not instances
+        if klass_info is not None:
+            from django.db.models.query import get_related_populators  # noqa: PLC0415 - Django internals
 
-        compiled = store[self] = (
-            compiler,
-            sql,
-            list(params),
-            slots,
-            klass_info["model"],
-            [column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
-            (fields[0], fields[-1] + 1),
-            get_related_populators(klass_info, select, connection.alias),
-        )
+            fields = klass_info["select_fields"]
+            instances = (
+                klass_info["model"],
+                [column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
+                (fields[0], fields[-1] + 1),
+                get_related_populators(klass_info, select, connection.alias),
+            )
+        compiled = store[self] = (compiler, sql, list(params), slots, instances)
         return compiled
 
-    def __call__(self, *values: str | int) -> list:
+    def _run(self, values):
         for value in values:
             if not isinstance(value, (str, int)):
                 raise TypeError(f"a compiled query takes str or int values, not {type(value).__name__}")
         connection = connections[router.db_for_read(self._model)]
-        compiler, sql, params, slots, model, init_list, (start, end), populators = self._compiled(connection)
+        compiler, sql, params, slots, instances = self._compiled(connection)
         params = params.copy()
         for position, index in slots:
             params[position] = values[index]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        return connection, compiler, instances, rows
+
+    def __call__(self, *values: str | int) -> list:
+        """The queryset's model instances."""
+        connection, compiler, instances, rows = self._run(values)
+        model, init_list, (start, end), populators = instances
         found = []
         for row in compiler.results_iter(results=[rows]) if rows else ():
             instance = model.from_db(connection.alias, init_list, row[start:end])
@@ -109,3 +114,8 @@ class CompiledQuery:
                 populator.populate(row, instance)
             found.append(instance)
         return found
+
+    def rows(self, *values: str | int) -> list[tuple]:
+        """A `values_list` queryset's rows, as tuples, the fields' converters applied."""
+        _connection, compiler, _instances, rows = self._run(values)
+        return list(compiler.results_iter(results=[rows], tuple_expected=True)) if rows else []

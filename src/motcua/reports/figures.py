@@ -27,6 +27,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, When
 from django.utils import timezone
 
 from motcua.catalog.services import committed_hours
+from motcua.core.prepared import CompiledQuery
 from motcua.dossiers.enums import Action, Channel, Status, Timeliness
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierPause, DossierResult
 from motcua.payments.enums import PaymentMethod, PaymentStatus
@@ -142,37 +143,20 @@ def _annotated(qs):
     )
 
 
-# The id the one-dossier snapshot query is compiled with; no dossier has it.
-_PLACEHOLDER_ID = -7_000_001
-
-
-def _one_dossier_rows(dossier_id: int) -> list[tuple]:
-    """The snapshot row of one dossier — what every intake and transition refreshes — from SQL compiled once
-    per database connection: compiling the query (seven correlated subqueries) was most of the refresh's time.
-    Django's converters still apply to the values (the compiler that wrote the SQL reads the rows)."""
-    cached = getattr(connection, "_motcua_one_snapshot", None)
-    if cached is None:
-        query = _annotated(Dossier.objects.filter(pk=_PLACEHOLDER_ID)).values_list(*SNAPSHOT_COLUMNS).query
-        compiler = query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        slots = [i for i, value in enumerate(params) if value == _PLACEHOLDER_ID]
-        if len(slots) != 1:  # cannot tell the id's place among the parameters: compile each time
-            return list(_annotated(Dossier.objects.filter(pk=dossier_id)).values_list(*SNAPSHOT_COLUMNS))
-        cached = connection._motcua_one_snapshot = (compiler, sql, list(params), slots[0])
-    compiler, sql, params, slot = cached
-    params = params.copy()
-    params[slot] = dossier_id
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return list(compiler.results_iter(results=[rows], tuple_expected=True)) if rows else []
+# The snapshot row of one dossier — what every intake and transition refreshes — from SQL compiled once per
+# database connection: compiling the query (seven correlated subqueries) was most of the refresh's time.
+_one_snapshot = CompiledQuery(
+    Dossier,
+    lambda dossier_id: _annotated(Dossier.objects.filter(pk=dossier_id)).values_list(*SNAPSHOT_COLUMNS),
+    -7_000_001,  # no dossier has this id
+)
 
 
 def snapshots(ids: Iterable[int] | None = None, *, after_id: int = 0, limit: int | None = None):
     """Snapshots of the given dossiers, or (ids None) of the next `limit` dossiers after `after_id`."""
     ids = list(ids) if ids is not None else None
     if ids is not None and len(ids) == 1 and limit is None:
-        rows = _one_dossier_rows(ids[0])
+        rows = _one_snapshot.rows(ids[0])
     else:
         qs = Dossier.objects.order_by("pk")
         qs = qs.filter(pk__in=ids) if ids is not None else qs.filter(pk__gt=after_id)
