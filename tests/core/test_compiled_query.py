@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.db import connection, router
+from django.db.models import Value
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -124,3 +125,11 @@ def test_a_values_list_gives_its_rows_with_the_fields_converters_applied():
     unit = UnitFactory(agency_code="H12.93", morning_start=time(7, 30))
     assert hours.rows("H12.93") == [(unit.pk, time(7, 30))]  # a time, also where SQLite keeps text
     assert hours.rows("H12.94") == []
+    counted = CompiledQuery(
+        Unit,
+        lambda code: Unit.objects.filter(agency_code=code).annotate(n=Value(1)).values_list("n"),
+        "\x00c",
+    )
+    assert counted.rows("H12.93") == [(1,)]
+    with pytest.raises(TypeError, match="no model column"):
+        counted("H12.93")

@@ -75,7 +75,7 @@ class CompiledQuery:
         if {index for _position, index in slots} != set(range(len(self._placeholders))):
             raise ValueError(f"placeholder not found among the parameters of {sql}")
         klass_info, select = compiler.klass_info, compiler.select
-        instances = None  # a values_list queryset gives rows, not instances
+        instances = None  # a query of no model column (annotations only) has no instances to give: .rows()
         if klass_info is not None:
             from django.db.models.query import get_related_populators  # noqa: PLC0415 - Django internals
 
@@ -106,6 +106,8 @@ class CompiledQuery:
     def __call__(self, *values: str | int) -> list:
         """The queryset's model instances."""
         connection, compiler, instances, rows = self._run(values)
+        if instances is None:
+            raise TypeError("this query selects no model column: call .rows()")
         model, init_list, (start, end), populators = instances
         found = []
         for row in compiler.results_iter(results=[rows]) if rows else ():
