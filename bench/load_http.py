@@ -8,6 +8,8 @@ database and drives it with wrk (Debian: `apt-get install wrk`), which runs as i
 
   ping    GET /api/v1/ping: Django and django-ninja answering {"ok": true} without the database
   lookup  GET /api/v1/public/status/<code>?phone=<4 digits> for codes sampled at random from the database
+  floor   (with --floor) GET /floor/query/<code>, bench-only (bench/floor_urls.py): one indexed read of one
+          column by the same codes, nothing else — no lookup that reads the database can do better
   intake  POST /api/v1/dossiers as the demo receiving officers (bearer tokens), distinct applicants with
           ID numbers (the counter's usual case: the applicant is upserted on it);
           this WRITES dossiers into the database (skip with --no-intake)
@@ -15,7 +17,7 @@ database and drives it with wrk (Debian: `apt-get install wrk`), which runs as i
 For each, the peak: closed-loop runs at rising connection counts (--connections) until throughput stops
 rising; then the latency at half of the peak: the same connections, each waiting a random (exponential)
 pause between requests so the offered rate is about half the peak. Prints requests/s, p50 and p99 (wrk's
-own latency record, from the request's send to its last byte) and lookup ÷ ping. See bench/README.md."""
+own latency record, from the request's send to its last byte), lookup ÷ ping and floor ÷ ping. See bench/README.md."""
 
 from __future__ import annotations
 
@@ -70,6 +72,20 @@ init = function(args)
   math.randomseed(os.time() * 1000 + (id or 0))
   for line in io.lines(os.getenv("BENCH_CODES")) do
     paths[#paths + 1] = line
+  end
+end
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+
+# The same sampled codes as the lookup, asked of the bench-only floor endpoint (bench/floor_urls.py, --floor).
+FLOOR = """
+local paths = {}
+init = function(args)
+  math.randomseed(os.time() * 1000 + (id or 0))
+  for line in io.lines(os.getenv("BENCH_CODES")) do
+    paths[#paths + 1] = "/floor/query/" .. line:match("/status/([^?]+)")
   end
 end
 request = function()
@@ -236,6 +252,12 @@ def main() -> int:
     parser.add_argument("--compare-connections", type=int, default=8)
     parser.add_argument("--scenarios", default="intake", help="with --compare: which of ping,lookup,intake")
     parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also run the bench-only floor endpoint (bench/floor_urls.py: one indexed read of one column, no "
+        "rate limit, no rendering), which bounds what a lookup reading the database can reach against ping",
+    )
+    parser.add_argument(
         "--conn-max-age",
         type=int,
         default=None,
@@ -257,7 +279,7 @@ def main() -> int:
 
         tmpdir = Path(tmp)
         scripts = {}
-        for name, body in (("ping", PING), ("lookup", LOOKUP), ("intake", INTAKE)):
+        for name, body in (("ping", PING), ("floor", FLOOR), ("lookup", LOOKUP), ("intake", INTAKE)):
             scripts[name] = tmpdir / f"{name}.lua"
             scripts[name].write_text(COMMON + body + DONE)
         codes = tmpdir / "codes.txt"
@@ -277,6 +299,10 @@ def main() -> int:
         )
 
         server_env = {} if args.conn_max_age is None else {"MOTCUA_DB_CONN_MAX_AGE": str(args.conn_max_age)}
+        reads = ("ping", "lookup")
+        if args.floor:
+            server_env["DJANGO_SETTINGS_MODULE"] = "floor_settings"
+            reads = ("ping", "floor", "lookup")
         if args.compare:
             return compare(args, scripts, env, server_env)
         server = harness.Server(workers=args.workers, env=server_env)
@@ -284,9 +310,9 @@ def main() -> int:
         rows = {}
         try:
             # One short closed-loop run per scenario first: workers import and warm their caches.
-            for name in ("ping", "lookup"):
+            for name in reads:
                 wrk(server, scripts[name], connections=4, duration=2, env=env)
-            for name in ("ping", "lookup") + (() if args.no_intake else ("intake",)):
+            for name in reads + (() if args.no_intake else ("intake",)):
                 best, _runs = peak(
                     server, scripts[name], levels=levels, duration=args.duration, env=env, name=name
                 )
@@ -322,6 +348,11 @@ def main() -> int:
         print(
             f"| {name} | {cpu['server']:.3f} | {cpu['postgres']:.3f} | {cpu['redis']:.3f} | "
             f"{cpu['load generator']:.3f} | {cpu['other']:.3f} | {cpu['machine']:.3f} |"
+        )
+    if "ping" in rows and "floor" in rows:
+        ratio = rows["floor"][0]["rps"] / rows["ping"][0]["rps"]
+        print(
+            f"floor ÷ ping (peak throughput): {ratio:.2f}  (the most any lookup reading the database can reach)"
         )
     if "ping" in rows and "lookup" in rows:
         ratio = rows["lookup"][0]["rps"] / rows["ping"][0]["rps"]
