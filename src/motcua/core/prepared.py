@@ -121,3 +121,112 @@ class CompiledQuery:
         """A `values_list` queryset's rows, as tuples, the fields' converters applied."""
         _connection, compiler, _instances, rows = self._run(values)
         return list(compiler.results_iter(results=[rows], tuple_expected=True)) if rows else []
+
+
+# --- inserts compiled once -----------------------------------------------------------------------------------
+def insert(objs: list, *, ignore_conflicts: bool = False) -> list:
+    """INSERT new instances of one model as Django's `save(force_insert=True)` (one) or `bulk_create` (several)
+    would, with `RETURNING` the generated columns, but with the SQL written by Django's compiler once per
+    connection, model, number of rows and pk presence, then reused: writing an INSERT cost the worker two to three
+    times what preparing its values does (five of them per counter intake, docs/performance.md, issue #7).
+
+    Each value is still prepared by its field (`pre_save` with `add=True`, `get_db_prep_save`), the related
+    fields are checked as `save()` checks them, and `pre_save`/`post_save` are sent when someone listens. A value
+    that is an expression (a database function, say) cannot reuse the SQL: it is refused with a TypeError, as is a
+    field that writes its own placeholder. With `ignore_conflicts` (one instance only) a row that conflicts with
+    a unique index is not written and the instance is not returned. Returns the instances written."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    meta = model._meta
+    if any(type(obj) is not model for obj in objs):
+        raise TypeError("insert() takes instances of one model")
+    if meta.parents:
+        raise TypeError(f"{model.__name__} inherits from a concrete model: use save()")
+    if ignore_conflicts and len(objs) != 1:
+        raise ValueError("ignore_conflicts: one instance at a time, so that the written one is known")
+    pk_set = {obj.pk is not None for obj in objs}
+    if len(pk_set) != 1:
+        raise ValueError("insert(): either every instance has its primary key or none has")
+    with_pk = pk_set.pop()
+    using = router.db_for_write(model, instance=objs[0])
+    connection = connections[using]
+    from django.db.models import signals  # noqa: PLC0415 - kept with the one function that sends them
+
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="save")
+        if signals.pre_save.has_listeners(model):
+            signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    store = connection.__dict__.setdefault("_motcua_compiled", {})
+    key = ("insert", model, with_pk, len(objs), ignore_conflicts)
+    compiled = store.get(key)
+    if compiled is None:
+        compiled, params = _insert_compile(connection, model, objs, with_pk, ignore_conflicts)
+        store[key] = compiled
+        sql, compiler, fields, returning, converters, _by_column = compiled
+    else:
+        sql, compiler, fields, returning, converters, by_column = compiled
+        rows = []
+        for obj in objs:
+            values = [compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
+            for field, value in zip(fields, values, strict=True):
+                if hasattr(value, "as_sql"):
+                    raise TypeError(
+                        f"{model.__name__}.{field.name}: an expression cannot reuse a compiled INSERT"
+                    )
+            rows.append(values)
+        params = (
+            [list(column) for column in zip(*rows, strict=True)]
+            if by_column
+            else [v for r in rows for v in r]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if converters:
+        rows = list(compiler.apply_converters(rows, converters))
+    if not rows:  # the one instance's row conflicted
+        return []
+    for obj, row in zip(objs, rows, strict=True):
+        for value, field in zip(row, returning, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding, obj._state.db = False, using
+        if signals.post_save.has_listeners(model):
+            signals.post_save.send(
+                sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using
+            )
+    return objs
+
+
+def _insert_compile(connection, model, objs, with_pk: bool, ignore_conflicts: bool):
+    """Django's own INSERT for these instances; checked to be reusable with other values of the same fields."""
+    from django.db.models.constants import OnConflict  # noqa: PLC0415 - Django internals
+    from django.db.models.sql import InsertQuery  # noqa: PLC0415
+
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if with_pk or f is not meta.auto_field]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise TypeError(f"{connection.vendor} cannot return the inserted rows: use save() or bulk_create()")
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
+    query.insert_values(fields, objs, raw=False)
+    compiler = query.get_compiler(connection=connection)
+    returning = list(meta.db_returning_fields)
+    compiler.returning_fields = returning
+    [(sql, params)] = compiler.as_sql()
+    # Plain values only: an expression (or a field's own placeholder) would have written its SQL in a slot.
+    # Several rows on PostgreSQL go as one array per column (Django's UNNEST insert), otherwise row after row.
+    row = f"({', '.join(['%s'] * len(fields))})"
+    by_column = (
+        len(objs) > 1
+        and " UNNEST(" in sql
+        and len(params) == len(fields)
+        and all(isinstance(value, list) and len(value) == len(objs) for value in params)
+    )
+    by_row = f"VALUES {', '.join([row] * len(objs))}" in sql and len(params) == len(fields) * len(objs)
+    if not (by_column or by_row):
+        raise TypeError(
+            f"{model.__name__}: an expression among the values; a compiled INSERT needs plain values"
+        )
+    query.objs = []  # the compiler is kept for its value preparation, not these instances
+    cols = [field.get_col(meta.db_table) for field in returning]
+    return (sql, compiler, fields, returning, compiler.get_converters(cols), by_column), list(params)

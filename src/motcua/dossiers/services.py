@@ -18,7 +18,8 @@ from motcua.catalog.content import version_unit_ids
 from motcua.catalog.enums import StepUnitMode, TimeUnit, VersionStatus
 from motcua.catalog.models import ProcedureVersion, ProcessStep
 from motcua.catalog.services import fee_compute
-from motcua.core.batching import dossier_change_batch, dossier_changed, dossier_created
+from motcua.core import prepared
+from motcua.core.batching import dossier_change_batch, dossier_created
 from motcua.core.exceptions import InvalidTransition, NotPermitted, ValidationFailed
 from motcua.core.text import fold
 from motcua.org.enums import Role
@@ -302,7 +303,7 @@ def _dossier_create(*, data: IntakeData, actor, owner=None, insert: bool = True)
         created_by=actor,
     )
     if insert:
-        dossier.save(force_insert=True)
+        prepared.insert([dossier])
     else:
         dossier.pk = _dossier_id_draw()
     dossier_created(dossier.pk)
@@ -350,12 +351,8 @@ def dossier_documents_add(
             document.uploaded_at = timezone.now()
             document.uploaded_by = actor
         added.append(document)
-    # One INSERT for all of them (a counter dossier has several components); bulk_create sends no post_save,
-    # so the figures hear of the change here.
-    DossierDocument.objects.bulk_create(added)
-    if added:
-        dossier_changed(dossier.pk)
-    return added
+    # One INSERT for all of them (a counter dossier has several components); its post_save tells the figures.
+    return prepared.insert(added)
 
 
 def _attach_upload(document: DossierDocument, upload, actor) -> None:
@@ -482,7 +479,10 @@ def _dossier_transition(
         anchored=True,
     )
     # The change and the history's new anchor in one UPDATE, or the new dossier's one INSERT.
-    locked.save(force_insert=locked._state.adding)
+    if locked._state.adding:
+        prepared.insert([locked])
+    else:
+        locked.save()
     notify.dossier_changing(dossier=locked, event=event)
     dossier_id, action_value = locked.pk, rule.action.value
     transaction.on_commit(lambda: notify.dossier_changed(dossier_id=dossier_id, action=action_value))
@@ -578,7 +578,7 @@ def _write_event(
         data=history_data_normalise(data),
     )
     event.hash = event_hash_of(event, prev=prev)
-    event.save(force_insert=True)
+    prepared.insert([event])
     if not anchored:
         Dossier.objects.filter(pk=dossier.pk).update(history_count=event.seq, history_head=event.hash)
     # The caller's instance carries the anchor too, so a later full save() of it does not roll it back.
@@ -604,7 +604,7 @@ def _start_step(ctx: _Context, step: ProcessStep, *, apply_cutoff: bool = False)
     start = calendar.counting_start(ctx.now, apply_cutoff=apply_cutoff)
     due = calendar.add_working_hours(start, step.budget_hours)
     # A step never runs past the dossier's appointment unless its own budget says so.
-    dossier_step = DossierStep.objects.create(
+    dossier_step = DossierStep(
         dossier=dossier,
         process_step=step,
         order=step.order,
@@ -615,6 +615,7 @@ def _start_step(ctx: _Context, step: ProcessStep, *, apply_cutoff: bool = False)
         started_at=ctx.now,
         due_at=due,
     )
+    prepared.insert([dossier_step])
     dossier.current_step = dossier_step
     return dossier_step
 

@@ -7,11 +7,11 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import router, transaction
-from django.db.models.constants import OnConflict
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from motcua.core import prepared
 from motcua.dossiers.enums import ApplicantKind
 
 from .models import Message, MessageChannel, MessageStatus
@@ -78,24 +78,8 @@ def message_enqueue(
 def _insert_unless_known(message: Message) -> bool:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: a message with the same dedupe key already there returns no
     row. Catching the IntegrityError instead needed a savepoint around the INSERT, two more round trips on
-    every change that tells the applicant something (issue #7). Django's own insert (bulk_create's), which
-    pre-saves the fields; Message has no save() override or signal receiver for it to skip."""
-    meta = Message._meta
-    using = router.db_for_write(Message)
-    fields = [f for f in meta.local_concrete_fields if not f.primary_key]
-    [row] = Message.objects._insert(
-        [message],
-        fields=fields,
-        returning_fields=meta.db_returning_fields,
-        using=using,
-        on_conflict=OnConflict.IGNORE,
-    )
-    if row is None:
-        return False
-    for value, field in zip(row, meta.db_returning_fields, strict=True):
-        setattr(message, field.attname, value)
-    message._state.adding, message._state.db = False, using
-    return True
+    every change that tells the applicant something (issue #7); the INSERT is compiled once (core.prepared)."""
+    return bool(prepared.insert([message], ignore_conflicts=True))
 
 
 def message_requeue(*, message_ids) -> int:
