@@ -147,3 +147,18 @@ def test_the_counter_intake_stores_every_row_once_with_its_values():
     assert list(dossier.documents.values_list("order", flat=True)) == sorted(
         dossier.documents.values_list("order", flat=True)
     )
+
+
+def test_a_model_with_a_given_key_and_nothing_generated_is_written_without_returning():
+    from motcua.reports.models import FigureState
+
+    for ids in ((10**9 + 1, 10**9 + 2), (10**9 + 3, 10**9 + 4)):
+        states = [FigureState(dossier_id=i, key=[i, "counter"], entries=[[i % 7, 0, 1]]) for i in ids]
+        assert prepared.insert(states) == states
+        assert not states[0]._state.adding
+    stored = FigureState.objects.in_bulk([10**9 + n for n in range(1, 5)])
+    assert {i: (s.key, s.entries) for i, s in stored.items()} == {
+        i: ([i, "counter"], [[i % 7, 0, 1]]) for i in range(10**9 + 1, 10**9 + 5)
+    }
+    with pytest.raises(ValueError, match="generated key"):
+        prepared.insert([FigureState(dossier_id=1, key=[], entries=[])], ignore_conflicts=True)

@@ -86,7 +86,9 @@ class CompiledQuery:
                 (fields[0], fields[-1] + 1),
                 get_related_populators(klass_info, select, connection.alias),
             )
-        compiled = store[self] = (compiler, sql, list(params), slots, instances)
+        # The converters too: results_iter() would look them up again on every call.
+        converters = compiler.get_converters([column[0] for column in select[0 : compiler.col_count]])
+        compiled = store[self] = (compiler, sql, list(params), slots, instances, converters)
         return compiled
 
     def _run(self, values):
@@ -94,13 +96,15 @@ class CompiledQuery:
             if not isinstance(value, (str, int)):
                 raise TypeError(f"a compiled query takes str or int values, not {type(value).__name__}")
         connection = connections[router.db_for_read(self._model)]
-        compiler, sql, params, slots, instances = self._compiled(connection)
+        compiler, sql, params, slots, instances, converters = self._compiled(connection)
         params = params.copy()
         for position, index in slots:
             params[position] = values[index]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        if converters and rows:
+            rows = list(compiler.apply_converters(rows, converters))
         return connection, compiler, instances, rows
 
     def __call__(self, *values: str | int) -> list:
@@ -110,7 +114,7 @@ class CompiledQuery:
             raise TypeError("this query selects no model column: call .rows()")
         model, init_list, (start, end), populators = instances
         found = []
-        for row in compiler.results_iter(results=[rows]) if rows else ():
+        for row in rows:
             instance = model.from_db(connection.alias, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, instance)
@@ -120,7 +124,7 @@ class CompiledQuery:
     def rows(self, *values: str | int) -> list[tuple]:
         """A `values_list` queryset's rows, as tuples, the fields' converters applied."""
         _connection, compiler, _instances, rows = self._run(values)
-        return list(compiler.results_iter(results=[rows], tuple_expected=True)) if rows else []
+        return [tuple(row) for row in rows]
 
 
 # --- inserts compiled once -----------------------------------------------------------------------------------
@@ -143,8 +147,10 @@ def insert(objs: list, *, ignore_conflicts: bool = False) -> list:
         raise TypeError("insert() takes instances of one model")
     if meta.parents:
         raise TypeError(f"{model.__name__} inherits from a concrete model: use save()")
-    if ignore_conflicts and len(objs) != 1:
-        raise ValueError("ignore_conflicts: one instance at a time, so that the written one is known")
+    if ignore_conflicts and (len(objs) != 1 or not meta.db_returning_fields):
+        raise ValueError(
+            "ignore_conflicts: one instance of a model with a generated key, so that the written one is known"
+        )
     pk_set = {obj.pk is not None for obj in objs}
     if len(pk_set) != 1:
         raise ValueError("insert(): either every instance has its primary key or none has")
@@ -182,7 +188,8 @@ def insert(objs: list, *, ignore_conflicts: bool = False) -> list:
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        # A model whose primary key is given (not generated) has no column to return.
+        rows = cursor.fetchall() if returning else [()] * len(objs)
     if converters:
         rows = list(compiler.apply_converters(rows, converters))
     if not rows:  # the one instance's row conflicted

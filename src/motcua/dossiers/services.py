@@ -164,7 +164,7 @@ def _applicant_upsert(data: ApplicantData, owner=None) -> Applicant:
     if owner is not None:
         given["user"] = owner
     if not data.id_number:
-        return Applicant.objects.create(**given)
+        return prepared.insert([Applicant(**given)])[0]
     return _applicant_upsert_by_id_number(data.id_number, given)
 
 

@@ -27,6 +27,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Sum, When
 from django.utils import timezone
 
 from motcua.catalog.services import committed_hours
+from motcua.core import prepared
 from motcua.core.prepared import CompiledQuery
 from motcua.dossiers.enums import Action, Channel, Status, Timeliness
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierPause, DossierResult
@@ -404,9 +405,12 @@ def figures_refresh(dossier_ids: Iterable[int], created: Iterable[int] = ()) -> 
             elif before is not None:
                 drop.append(dossier_id)
         _apply(deltas)
-        if keep:
+        # A dossier created in this transaction has no state to conflict with: a plain INSERT, compiled once.
+        prepared.insert([state for state in keep if state.dossier_id in created])
+        kept = [state for state in keep if state.dossier_id not in created]
+        if kept:
             FigureState.objects.bulk_create(
-                keep, update_conflicts=True, unique_fields=["dossier_id"], update_fields=["key", "entries"]
+                kept, update_conflicts=True, unique_fields=["dossier_id"], update_fields=["key", "entries"]
             )
         if drop:
             FigureState.objects.filter(dossier_id__in=drop).delete()
