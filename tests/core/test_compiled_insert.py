@@ -137,16 +137,29 @@ def test_a_given_primary_key_is_written_as_given():
     assert Message.objects.get(pk=message.pk).dedupe_key == "t-pk"
 
 
-def test_the_counter_intake_stores_every_row_once_with_its_values():
+def test_the_counter_intake_writes_each_row_with_its_own_values():
+    from motcua.dossiers.services import ApplicantData, DocumentData
+    from motcua.reports.models import FigureState
+
     w = dossier_world()
-    dossier = dossier_intake(data=intake_data(w), actor=w.receiver)
-    dossier.refresh_from_db()
-    assert dossier.code and dossier.current_step.name and dossier.history_count == 1
-    assert dossier.created_at <= timezone.now() < dossier.created_at + timedelta(minutes=1)
-    assert dossier.events.get().to_status == dossier.status
-    assert list(dossier.documents.values_list("order", flat=True)) == sorted(
-        dossier.documents.values_list("order", flat=True)
-    )
+    for n in range(2):  # the second intake runs the INSERTs the first one compiled
+        data = intake_data(
+            w,
+            applicant=ApplicantData(name=f"Trần Văn {n}", phone=f"09876543{n}0"),  # no ID number
+            documents=[DocumentData(name=f"Giấy {n}.{k}") for k in range(3)],
+        )
+        dossier = dossier_intake(data=data, actor=w.receiver)
+        dossier.refresh_from_db()
+        assert (dossier.applicant.name, dossier.applicant.phone) == (f"Trần Văn {n}", f"09876543{n}0")
+        assert list(dossier.documents.values_list("order", "name")) == [
+            (k + 1, f"Giấy {n}.{k}") for k in range(3)
+        ]
+        assert dossier.current_step.dossier_id == dossier.pk and dossier.history_count == 1
+        event = dossier.events.get()
+        assert (event.seq, event.to_status, event.hash) == (1, dossier.status, dossier.history_head)
+        assert dossier.messages.get(channel="sms").recipient == f"09876543{n}0"
+        assert FigureState.objects.filter(dossier_id=dossier.pk).exists()
+        assert dossier.created_at <= timezone.now() < dossier.created_at + timedelta(minutes=1)
 
 
 def test_a_model_with_a_given_key_and_nothing_generated_is_written_without_returning():

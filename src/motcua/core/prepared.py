@@ -10,6 +10,7 @@ import functools
 
 from django.conf import settings
 from django.db import connection, connections, router
+from django.db.models import signals
 
 
 @functools.cache
@@ -157,8 +158,6 @@ def insert(objs: list, *, ignore_conflicts: bool = False) -> list:
     with_pk = pk_set.pop()
     using = router.db_for_write(model, instance=objs[0])
     connection = connections[using]
-    from django.db.models import signals  # noqa: PLC0415 - kept with the one function that sends them
-
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="save")
         if signals.pre_save.has_listeners(model):
