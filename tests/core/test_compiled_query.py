@@ -133,3 +133,9 @@ def test_a_values_list_gives_its_rows_with_the_fields_converters_applied():
     assert counted.rows("H12.93") == [(1,)]
     with pytest.raises(TypeError, match="no model column"):
         counted("H12.93")
+
+
+def test_first_gives_the_first_instance_or_none():
+    unit = UnitFactory(agency_code="H12.73")
+    assert by_code.first("H12.73").pk == unit.pk
+    assert by_code.first("H12.98") is None

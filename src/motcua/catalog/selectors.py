@@ -54,7 +54,7 @@ _procedure_by_code = CompiledQuery(
 
 def procedure_get_by_code(*, code: str) -> Procedure:
     """By national code (`1.001193`) or local code (`1.001193.000.00.00.H12`)."""
-    procedure = next(iter(_procedure_by_code(code)), None)
+    procedure = _procedure_by_code.first(code)
     if procedure is None or procedure.current_version is None:
         raise NotFound(f"Không tìm thấy thủ tục hành chính có mã “{code}”.")
     # The version belongs to this procedure: known without a read (a new dossier's answer names its code).

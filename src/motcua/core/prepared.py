@@ -122,6 +122,10 @@ class CompiledQuery:
             found.append(instance)
         return found
 
+    def first(self, *values: str | int):
+        """The first instance, or None (build the queryset with `[:1]` so that one row is read)."""
+        return next(iter(self(*values)), None)
+
     def rows(self, *values: str | int) -> list[tuple]:
         """A `values_list` queryset's rows, as tuples, the fields' converters applied."""
         _connection, compiler, _instances, rows = self._run(values)

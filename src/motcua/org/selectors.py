@@ -41,7 +41,7 @@ _unit_by_code = CompiledQuery(Unit, lambda code: Unit.objects.filter(agency_code
 
 
 def unit_get_by_code(*, agency_code: str) -> Unit:
-    unit = next(iter(_unit_by_code(agency_code)), None)
+    unit = _unit_by_code.first(agency_code)
     if unit is None:
         raise NotFound(f"Không tìm thấy đơn vị có mã định danh “{agency_code}”.")
     return unit

@@ -28,7 +28,6 @@ from django.utils import timezone
 
 from motcua.catalog.services import committed_hours
 from motcua.core import prepared
-from motcua.core.prepared import CompiledQuery
 from motcua.dossiers.enums import Action, Channel, Status, Timeliness
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierPause, DossierResult
 from motcua.payments.enums import PaymentMethod, PaymentStatus
@@ -146,7 +145,7 @@ def _annotated(qs):
 
 # The snapshot row of one dossier — what every intake and transition refreshes — from SQL compiled once per
 # database connection: compiling the query (seven correlated subqueries) was most of the refresh's time.
-_one_snapshot = CompiledQuery(
+_one_snapshot = prepared.CompiledQuery(
     Dossier,
     lambda dossier_id: _annotated(Dossier.objects.filter(pk=dossier_id)).values_list(*SNAPSHOT_COLUMNS),
     -7_000_001,  # no dossier has this id

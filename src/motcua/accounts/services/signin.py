@@ -67,7 +67,7 @@ def api_token_user(*, raw: str, ip: str = "") -> User | None:
             "Quá nhiều lần xác thực không thành công từ địa chỉ này. Vui lòng thử lại sau 15 phút."
         )
     now = timezone.now()
-    token = next(iter(_token_by_hash(ApiToken.hash(raw))), None)
+    token = _token_by_hash.first(ApiToken.hash(raw))
     if token is None or token.expires_at <= now or not token.user.is_active:
         if ip:
             rate_limit_hit(
